@@ -1,0 +1,785 @@
+/* qm-cli.c
+ *
+ * Copyright 2026 The Quartermaster developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * quartermaster-cli: the headless face of the engines. Every command
+ * parses its own options (so each has --help), does its work through
+ * src/core and src/sync, and maps errors to the exit statuses users
+ * script against: 0 done, 1 partly failed (what succeeded is kept),
+ * 2 bad usage, 3 bad data or a refused operation.
+ */
+
+#define G_LOG_DOMAIN "qm-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gio/gunixoutputstream.h>
+
+#include "qm-cli.h"
+#include "qm-endpoint-url.h"
+#include "qm-error.h"
+#include "qm-report.h"
+#include "qm-store.h"
+
+enum {
+  EXIT_OK = 0,
+  EXIT_PARTIAL = 1,
+  EXIT_USAGE = 2,
+  EXIT_REFUSED = 3,
+};
+
+typedef struct
+{
+  char *db_path;
+} Globals;
+
+typedef int (*CommandFunc) (Globals *globals,
+                            int      argc,
+                            char   **argv);
+
+typedef struct
+{
+  const char  *name;
+  const char  *sub;
+  CommandFunc  func;
+  const char  *summary;
+} Command;
+
+static const char *prgname = "quartermaster-cli";
+
+static int
+fail (int         status,
+      const char *message)
+{
+  g_printerr ("%s: %s\n", prgname, message);
+  return status;
+}
+
+static int
+exit_status_for_error (const GError *error)
+{
+  if (error->domain == G_OPTION_ERROR)
+    return EXIT_USAGE;
+
+  if (error->domain == QM_ERROR)
+    {
+      switch (error->code)
+        {
+        case QM_ERROR_INVALID_INPUT:
+          return EXIT_USAGE;
+        case QM_ERROR_BAD_DATA:
+        case QM_ERROR_NOT_FOUND:
+        case QM_ERROR_EXISTS:
+        case QM_ERROR_NEWER_VERSION:
+        case QM_ERROR_NOT_A_CACHE:
+        case QM_ERROR_CONFLICT:
+        case QM_ERROR_REFUSED:
+          return EXIT_REFUSED;
+        default:
+          return EXIT_PARTIAL;
+        }
+    }
+
+  return EXIT_PARTIAL;
+}
+
+static int
+fail_with_error (const GError *error)
+{
+  g_autofree char *one_line = g_strdup (error->message);
+
+  /* One line per error, whatever the message holds. */
+  g_strdelimit (one_line, "\r\n", ' ');
+  return fail (exit_status_for_error (error), one_line);
+}
+
+static QmStore *
+open_store (Globals *globals,
+            GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *folder = NULL;
+
+  if (globals->db_path != NULL)
+    return qm_store_open (globals->db_path, error);
+
+  path = qm_store_default_path ();
+  folder = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, QM_ERROR, QM_ERROR_READ_ONLY,
+                   _("Cannot create the folder for the cache “%s”: %s; pick a file with --db"),
+                   path, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  return qm_store_open (path, error);
+}
+
+/* Parses a command's options; --help prints and exits 0, bad usage exits 2. */
+static gboolean
+parse_options (const char   *usage,
+               const char   *summary,
+               GOptionEntry *entries,
+               Globals      *globals,
+               int          *argc,
+               char       ***argv,
+               int          *out_status)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (usage);
+  g_autoptr(GError) error = NULL;
+  GOptionEntry common[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &globals->db_path,
+      N_("The cache file (default: the desktop app's own)"), N_("FILE") },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s (see --help)"), error->message);
+
+      *out_status = fail (EXIT_USAGE, message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+usage_error (const char *message)
+{
+  g_autofree char *text = g_strdup_printf (_("%s (see --help)"), message);
+
+  return fail (EXIT_USAGE, text);
+}
+
+static GOutputStream *
+open_output (const char    *path,
+             GFile        **out_file,
+             GError       **error)
+{
+  if (path == NULL || strcmp (path, "-") == 0)
+    {
+      *out_file = NULL;
+      return g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+    }
+
+  *out_file = g_file_new_for_commandline_arg (path);
+  /* Written to a temporary file and moved into place on close, so a
+   * failed export never leaves a half file where a good one was. */
+  return G_OUTPUT_STREAM (g_file_replace (*out_file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                          NULL, error));
+}
+
+static gboolean
+close_output (GOutputStream *stream,
+              gboolean       success,
+              GError       **error)
+{
+  if (G_IS_FILE_OUTPUT_STREAM (stream) && !success)
+    {
+      /* Cancelling the close drops the temporary file, leaving any old one. */
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+      g_cancellable_cancel (cancellable);
+      g_output_stream_close (stream, cancellable, NULL);
+      return FALSE;
+    }
+
+  return g_output_stream_close (stream, NULL, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* endpoint                                                                 */
+
+static gboolean
+check_token_file (const char *path,
+                  GError    **error)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, QM_ERROR, QM_ERROR_INVALID_INPUT,
+                   _("Cannot read the token file “%s”: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, QM_ERROR, QM_ERROR_INVALID_INPUT,
+                   _("The token file “%s” is not a regular file"), path);
+      return FALSE;
+    }
+
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    {
+      g_set_error (error, QM_ERROR, QM_ERROR_REFUSED,
+                   _("The token file “%s” can be read by other users; run “chmod 600 %s” and "
+                     "try again"), path, path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+cmd_endpoint_add (Globals *globals,
+                  int      argc,
+                  char   **argv)
+{
+  g_autofree char *token_file = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *base_url = NULL;
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  QmWarehouse wh = { 0 };
+  gboolean allow_insecure = FALSE;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file,
+      N_("File holding the endpoint's bearer token (mode 0600)"), N_("FILE") },
+    { "allow-insecure", 0, 0, G_OPTION_ARG_NONE, &allow_insecure,
+      N_("Allow plain http to a host other than this machine"), NULL },
+    { "id", 0, 0, G_OPTION_ARG_STRING, &id,
+      N_("Store under this warehouse id without contacting the endpoint"), N_("ID") },
+    { NULL }
+  };
+
+  if (!parse_options (_("URL"), _("Add a warehouse endpoint."), entries, globals,
+                      &argc, &argv, &status))
+    return status;
+
+  if (argc != 2)
+    return usage_error (_("endpoint add needs exactly one URL"));
+
+  base_url = qm_endpoint_url_check (argv[1], allow_insecure, &error);
+  if (base_url == NULL)
+    return fail_with_error (error);
+
+  if (token_file != NULL && !check_token_file (token_file, &error))
+    return fail_with_error (error);
+
+  if (id == NULL)
+    return fail (EXIT_USAGE,
+                 _("This build cannot yet ask the endpoint for its warehouse id; give it "
+                   "with --id ID"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  wh.id = id;
+  wh.url = base_url;
+  wh.allow_insecure = allow_insecure;
+  wh.token_file = token_file;
+
+  if (!qm_store_add_warehouse (store, &wh, NULL, &error))
+    return fail_with_error (error);
+
+  g_print (_("Added warehouse %s at %s\n"), id, base_url);
+  return EXIT_OK;
+}
+
+static int
+cmd_endpoint_list (Globals *globals,
+                   int      argc,
+                   char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = EXIT_OK;
+
+  if (!parse_options (NULL, _("List the warehouse endpoints."), NULL, globals,
+                      &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("endpoint list takes no arguments"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  list = qm_store_list_warehouses (store, &error);
+  if (list == NULL)
+    return fail_with_error (error);
+
+  if (list->len == 0)
+    {
+      g_printerr (_("No warehouse endpoints yet; add one with “endpoint add URL”.\n"));
+      return EXIT_OK;
+    }
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      QmWarehouse *wh = g_ptr_array_index (list, i);
+      g_auto(QmSyncState) state = { 0 };
+      const char *last = NULL;
+
+      if (qm_store_get_sync_state (store, wh->id, &state, NULL))
+        last = state.last_success_at;
+
+      g_print ("%s\t%s\t%s\t%s%s\t%s\n",
+               wh->id, wh->url,
+               *wh->name ? wh->name : "-",
+               *wh->region ? wh->region : "-",
+               wh->allow_insecure ? _(" (insecure allowed)") : "",
+               last != NULL ? last : _("never synced"));
+    }
+
+  return EXIT_OK;
+}
+
+static int
+cmd_endpoint_remove (Globals *globals,
+                     int      argc,
+                     char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = EXIT_OK;
+
+  if (!parse_options (_("ID"),
+                      _("Remove a warehouse endpoint and everything cached from it."),
+                      NULL, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 2)
+    return usage_error (_("endpoint remove needs exactly one warehouse id"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  if (!qm_store_remove_warehouse (store, argv[1], NULL, &error))
+    return fail_with_error (error);
+
+  g_print (_("Removed warehouse %s\n"), argv[1]);
+  return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* stock, reports                                                           */
+
+static int
+parse_format (const char     *text,
+              gboolean        allow_table,
+              QmReportFormat *out_format)
+{
+  if (!qm_report_format_from_string (text, out_format) ||
+      (!allow_table && *out_format == QM_REPORT_FORMAT_TABLE))
+    {
+      g_autofree char *message =
+        g_strdup_printf (allow_table ? _("Unknown format “%s”; use csv, json or table")
+                                     : _("Unknown format “%s”; use csv or json"),
+                         text);
+      return usage_error (message);
+    }
+
+  return EXIT_OK;
+}
+
+static int
+cmd_stock (Globals *globals,
+           int      argc,
+           char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *format_name = NULL;
+  g_autofree char *output = NULL;
+  QmReportFormat format = QM_REPORT_FORMAT_TABLE;
+  gboolean bom = FALSE;
+  int status = EXIT_OK;
+  gboolean ok;
+  GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name,
+      N_("csv, json or table (default table)"), N_("FORMAT") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("Write to FILE instead of standard output"), N_("FILE") },
+    { "bom", 0, 0, G_OPTION_ARG_NONE, &bom,
+      N_("Start a CSV file with a byte order mark (for Excel)"), NULL },
+    { NULL }
+  };
+
+  if (!parse_options (NULL, _("On-hand stock per warehouse, SKU and status."), entries, globals,
+                      &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("stock takes no arguments"));
+
+  if (format_name != NULL && (status = parse_format (format_name, TRUE, &format)) != EXIT_OK)
+    return status;
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  out = open_output (output, &file, &error);
+  if (out == NULL)
+    return fail_with_error (error);
+
+  ok = qm_report_write_stock (store, format, bom ? QM_CSV_FLAGS_BOM : QM_CSV_FLAGS_NONE,
+                              out, NULL, &error);
+  if (!close_output (out, ok, ok ? &error : NULL) || !ok)
+    return fail_with_error (error);
+
+  return EXIT_OK;
+}
+
+static int
+cmd_report_audit (Globals *globals,
+                  int      argc,
+                  char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *format_name = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *from_day = NULL;
+  g_autofree char *to_day = NULL;
+  g_autofree char *from_at = NULL;
+  g_autofree char *to_at = NULL;
+  g_autofree char *tz = NULL;
+  QmReportFormat format = QM_REPORT_FORMAT_CSV;
+  gboolean bom = FALSE;
+  int status = EXIT_OK;
+  gboolean ok;
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from_day,
+      N_("First day, YYYY-MM-DD (default: the first entry)"), N_("DAY") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to_day,
+      N_("Last day, YYYY-MM-DD, inclusive (default: the newest entry)"), N_("DAY") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name,
+      N_("csv or json (default csv)"), N_("FORMAT") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("Write to FILE instead of standard output"), N_("FILE") },
+    { "bom", 0, 0, G_OPTION_ARG_NONE, &bom,
+      N_("Start a CSV file with a byte order mark (for Excel)"), NULL },
+    { NULL }
+  };
+
+  if (!parse_options (NULL, _("Who changed what, when: the audit trail for a period."),
+                      entries, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("report audit takes no arguments"));
+
+  if (format_name != NULL && (status = parse_format (format_name, FALSE, &format)) != EXIT_OK)
+    return status;
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  tz = qm_store_get_setting (store, "company_timezone", "UTC");
+  if (!qm_report_day_range (from_day, to_day, tz, &from_at, &to_at, &error))
+    return fail_with_error (error);
+
+  out = open_output (output, &file, &error);
+  if (out == NULL)
+    return fail_with_error (error);
+
+  ok = qm_report_write_audit (store, from_at, to_at, format,
+                              bom ? QM_CSV_FLAGS_BOM : QM_CSV_FLAGS_NONE, out, NULL, &error);
+  if (!close_output (out, ok, ok ? &error : NULL) || !ok)
+    return fail_with_error (error);
+
+  return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* channel                                                                  */
+
+static int
+cmd_channel_add (Globals *globals,
+                 int      argc,
+                 char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *regions = NULL;
+  g_autofree char *kind = NULL;
+  g_auto(GStrv) region_list = NULL;
+  QmChannel channel = { 0 };
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name,
+      N_("The channel's name as people know it"), N_("NAME") },
+    { "regions", 0, 0, G_OPTION_ARG_STRING, &regions,
+      N_("Comma-separated regions the channel serves"), N_("R1,R2") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind,
+      N_("own_app, pc_web, mini_program, marketplace or other (default other)"), N_("KIND") },
+    { NULL }
+  };
+
+  if (!parse_options (_("ID"), _("Add a sales channel."), entries, globals,
+                      &argc, &argv, &status))
+    return status;
+
+  if (argc != 2)
+    return usage_error (_("channel add needs exactly one channel id"));
+  if (name == NULL)
+    return usage_error (_("channel add needs --name"));
+
+  if (regions != NULL)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) parts = g_strsplit (regions, ",", -1);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          g_strstrip (parts[i]);
+          if (*parts[i] == '\0')
+            return usage_error (_("--regions holds an empty region name"));
+          g_strv_builder_add (builder, parts[i]);
+        }
+      region_list = g_strv_builder_end (builder);
+    }
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  channel.id = argv[1];
+  channel.name = name;
+  channel.kind = kind;
+  channel.regions = region_list;
+  channel.active = TRUE;
+
+  if (!qm_store_add_channel (store, &channel, NULL, &error))
+    return fail_with_error (error);
+
+  g_print (_("Added channel %s\n"), argv[1]);
+  return EXIT_OK;
+}
+
+static int
+cmd_channel_list (Globals *globals,
+                  int      argc,
+                  char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = EXIT_OK;
+
+  if (!parse_options (NULL, _("List the sales channels."), NULL, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("channel list takes no arguments"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  list = qm_store_list_channels (store, &error);
+  if (list == NULL)
+    return fail_with_error (error);
+
+  if (list->len == 0)
+    g_printerr (_("No sales channels yet; add one with “channel add ID --name NAME”.\n"));
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      QmChannel *ch = g_ptr_array_index (list, i);
+      g_autofree char *regions = g_strjoinv (",", ch->regions);
+
+      g_print ("%s\t%s\t%s\t%s\t%s\n", ch->id, ch->name, ch->kind,
+               *regions ? regions : "-", ch->active ? _("active") : _("inactive"));
+    }
+
+  return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* audit                                                                    */
+
+static int
+cmd_audit_verify (Globals *globals,
+                  int      argc,
+                  char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 entries = 0;
+  int status = EXIT_OK;
+
+  if (!parse_options (NULL, _("Check the audit trail's hash chain."), NULL, globals,
+                      &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("audit verify takes no arguments"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  if (!qm_store_audit_verify (store, &entries, NULL, &error))
+    return fail_with_error (error);
+
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Audit trail intact: %" G_GINT64_FORMAT " entry\n",
+                        "Audit trail intact: %" G_GINT64_FORMAT " entries\n", entries),
+           entries);
+  return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static const Command commands[] = {
+  { "endpoint", "add", cmd_endpoint_add, N_("Add a warehouse endpoint") },
+  { "endpoint", "list", cmd_endpoint_list, N_("List the warehouse endpoints") },
+  { "endpoint", "remove", cmd_endpoint_remove, N_("Remove a warehouse endpoint") },
+  { "stock", NULL, cmd_stock, N_("On-hand stock per warehouse, SKU and status") },
+  { "channel", "add", cmd_channel_add, N_("Add a sales channel") },
+  { "channel", "list", cmd_channel_list, N_("List the sales channels") },
+  { "report", "audit", cmd_report_audit, N_("Export the audit trail for a period") },
+  { "audit", "verify", cmd_audit_verify, N_("Check the audit trail's hash chain") },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n", _("Usage: quartermaster-cli [--db FILE] COMMAND [OPTIONS…]"));
+  fprintf (out, "\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *name = g_strjoin (" ", commands[i].name, commands[i].sub, NULL);
+
+      fprintf (out, "  %-18s %s\n", name, _(commands[i].summary));
+    }
+  fprintf (out, "\n%s\n", _("Run “quartermaster-cli COMMAND --help” for a command's options."));
+  fprintf (out, "%s\n", _("Exit status: 0 done, 1 partly failed, 2 bad usage, "
+                          "3 bad data or refused."));
+}
+
+/**
+ * qm_cli_run:
+ * @argc: argument count
+ * @argv: (array length=argc): arguments, program name first
+ *
+ * Returns: the process exit status
+ */
+int
+qm_cli_run (int    argc,
+            char **argv)
+{
+  Globals globals = { 0 };
+  int i = 1;
+  int status;
+
+  /* Global options come before the command. */
+  while (i < argc && argv[i][0] == '-')
+    {
+      if (strcmp (argv[i], "--db") == 0 && i + 1 < argc)
+        {
+          g_free (globals.db_path);
+          globals.db_path = g_strdup (argv[i + 1]);
+          i += 2;
+        }
+      else if (g_str_has_prefix (argv[i], "--db="))
+        {
+          g_free (globals.db_path);
+          globals.db_path = g_strdup (argv[i] + strlen ("--db="));
+          i++;
+        }
+      else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+        {
+          print_usage (stdout);
+          g_free (globals.db_path);
+          return EXIT_OK;
+        }
+      else if (strcmp (argv[i], "--version") == 0)
+        {
+          g_print ("quartermaster-cli %s\n", PACKAGE_VERSION);
+          g_free (globals.db_path);
+          return EXIT_OK;
+        }
+      else
+        {
+          g_autofree char *message = g_strdup_printf (_("Unknown option “%s”"), argv[i]);
+
+          g_free (globals.db_path);
+          return usage_error (message);
+        }
+    }
+
+  if (i >= argc)
+    {
+      print_usage (stderr);
+      g_free (globals.db_path);
+      return EXIT_USAGE;
+    }
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      const Command *cmd = &commands[c];
+      g_autofree char *name = NULL;
+      g_autofree char **sub_argv = NULL;
+      int sub_argc;
+      int first;
+
+      if (strcmp (argv[i], cmd->name) != 0)
+        continue;
+
+      if (cmd->sub != NULL && (i + 1 >= argc || strcmp (argv[i + 1], cmd->sub) != 0))
+        continue;
+
+      first = cmd->sub != NULL ? i + 2 : i + 1;
+      name = g_strjoin (" ", prgname, cmd->name, cmd->sub, NULL);
+
+      /* The command sees its own argv: its name, then its arguments. */
+      sub_argc = argc - first + 1;
+      sub_argv = g_new0 (char *, sub_argc + 1);
+      sub_argv[0] = name;
+      for (int a = first; a < argc; a++)
+        sub_argv[a - first + 1] = argv[a];
+
+      g_set_prgname (name);
+      status = cmd->func (&globals, sub_argc, sub_argv);
+      g_set_prgname (prgname);
+      g_free (globals.db_path);
+      return status;
+    }
+
+  {
+    g_autofree char *message = NULL;
+
+    if (i + 1 < argc && argv[i + 1][0] != '-')
+      message = g_strdup_printf (_("Unknown command “%s %s”"), argv[i], argv[i + 1]);
+    else
+      message = g_strdup_printf (_("Unknown command “%s”"), argv[i]);
+
+    g_free (globals.db_path);
+    return usage_error (message);
+  }
+}
