@@ -195,10 +195,25 @@ static const char migration_2[] =
   "  PRIMARY KEY (plan_id, warehouse_id, sku, kind)\n"
   ") WITHOUT ROWID;\n";
 
+/* Version 3: the outcome of each sync's ledger-vs-snapshot check. */
+static const char migration_3[] =
+  "CREATE TABLE reconciliation (\n"
+  "  warehouse_id      TEXT NOT NULL REFERENCES warehouse (id) ON DELETE CASCADE,\n"
+  "  sku               TEXT NOT NULL,\n"
+  "  status            TEXT NOT NULL,\n"
+  "  ledger_quantity   INTEGER NOT NULL,\n"
+  "  snapshot_quantity INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (warehouse_id, sku, status)\n"
+  ") WITHOUT ROWID;\n"
+  "ALTER TABLE sync_state ADD COLUMN reconciled_seq INTEGER;\n"
+  "ALTER TABLE sync_state ADD COLUMN discrepancies INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE sync_state ADD COLUMN negative_folds INTEGER NOT NULL DEFAULT 0;\n";
+
 static const char * const migrations[] = {
   NULL,
   migration_1,
   migration_2,
+  migration_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == QM_SCHEMA_VERSION + 1);

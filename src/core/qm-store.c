@@ -1809,7 +1809,8 @@ qm_store_get_sync_state (QmStore     *self,
 
   stmt = prepare (self,
                   "SELECT cursor_seq, remote_last_seq, snapshot_seq, last_attempt_at, "
-                  "  last_success_at, last_error FROM sync_state WHERE warehouse_id = ?", error);
+                  "  last_success_at, last_error, reconciled_seq, discrepancies, negative_folds "
+                  "FROM sync_state WHERE warehouse_id = ?", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -1833,6 +1834,10 @@ qm_store_get_sync_state (QmStore     *self,
   out_state->last_attempt_at = column_dup (stmt, 3);
   out_state->last_success_at = column_dup (stmt, 4);
   out_state->last_error = column_dup (stmt, 5);
+  out_state->reconciled_seq = sqlite3_column_type (stmt, 6) == SQLITE_NULL
+                              ? -1 : sqlite3_column_int64 (stmt, 6);
+  out_state->discrepancies = sqlite3_column_int64 (stmt, 7);
+  out_state->negative_folds = sqlite3_column_int64 (stmt, 8);
 
   return TRUE;
 }
@@ -1878,6 +1883,188 @@ qm_store_record_sync_result (QmStore    *self,
     return set_sqlite_error (error, self->db, rc, _("Could not save the sync state"));
 
   return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Ledger fold and reconciliation                                           */
+
+/* Every movement's effect as (sku, status, delta, seq); quarantined ones
+ * are left out of every balance. */
+#define LEDGER_DELTAS \
+  "deltas AS (" \
+  "  SELECT sku, to_status AS status, quantity AS delta, seq FROM movement " \
+  "  WHERE warehouse_id = ?1 AND seq <= ?2 AND quarantine_reason IS NULL " \
+  "    AND to_status IS NOT NULL " \
+  "  UNION ALL " \
+  "  SELECT sku, from_status, -quantity, seq FROM movement " \
+  "  WHERE warehouse_id = ?1 AND seq <= ?2 AND quarantine_reason IS NULL " \
+  "    AND from_status IS NOT NULL)"
+
+/**
+ * qm_store_foreach_fold:
+ * @as_of_seq: fold movements up to and including this seq
+ *
+ * Folds the cached ledger of one warehouse from empty stock and calls
+ * @func for every (sku, status) whose balance is not zero, sorted.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+qm_store_foreach_fold (QmStore       *self,
+                       const char    *warehouse_id,
+                       gint64         as_of_seq,
+                       QmStockRowFunc func,
+                       gpointer       user_data,
+                       GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (QM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (warehouse_id != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  stmt = prepare (self,
+                  "WITH " LEDGER_DELTAS " "
+                  "SELECT sku, status, SUM(delta) AS q FROM deltas GROUP BY sku, status "
+                  "HAVING q != 0 ORDER BY sku, status", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, 1, warehouse_id);
+  sqlite3_bind_int64 (stmt, 2, as_of_seq);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (!func (warehouse_id,
+                 (const char *) sqlite3_column_text (stmt, 0),
+                 (const char *) sqlite3_column_text (stmt, 1),
+                 sqlite3_column_int64 (stmt, 2),
+                 user_data))
+        return TRUE;
+    }
+
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, rc, _("Could not fold the ledger"));
+
+  return TRUE;
+}
+
+/**
+ * qm_store_reconcile:
+ * @as_of_seq: the seq the warehouse's snapshot is as of
+ * @out_discrepancies: (out) (optional): (sku, status) pairs that differ
+ * @out_negative_folds: (out) (optional): movements after which a balance
+ *   went below zero
+ *
+ * Compares the fold of the cached ledger with the stored snapshot and
+ * keeps the differences; neither side is changed.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+qm_store_reconcile (QmStore    *self,
+                    const char *warehouse_id,
+                    gint64      as_of_seq,
+                    gint64     *out_discrepancies,
+                    gint64     *out_negative_folds,
+                    GError    **error)
+{
+  static const char * const steps[] = {
+    "DELETE FROM reconciliation WHERE warehouse_id = ?1",
+    "WITH " LEDGER_DELTAS ", "
+    "fold AS (SELECT sku, status, SUM(delta) AS q FROM deltas GROUP BY sku, status) "
+    "INSERT INTO reconciliation (warehouse_id, sku, status, ledger_quantity, snapshot_quantity) "
+    "SELECT ?1, sku, status, SUM(l), SUM(s) FROM ("
+    "  SELECT sku, status, q AS l, 0 AS s FROM fold "
+    "  UNION ALL "
+    "  SELECT sku, status, 0, quantity FROM stock WHERE warehouse_id = ?1) "
+    "GROUP BY sku, status HAVING SUM(l) != SUM(s)",
+    "WITH " LEDGER_DELTAS ", "
+    "running AS (SELECT SUM(delta) OVER (PARTITION BY sku, status ORDER BY seq "
+    "                                    ROWS UNBOUNDED PRECEDING) AS balance FROM deltas) "
+    "UPDATE sync_state SET reconciled_seq = ?2, "
+    "  discrepancies = (SELECT count(*) FROM reconciliation WHERE warehouse_id = ?1), "
+    "  negative_folds = (SELECT count(*) FROM running WHERE balance < 0) "
+    "WHERE warehouse_id = ?1",
+  };
+  g_auto(QmSyncState) state = { 0 };
+
+  g_return_val_if_fail (QM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (warehouse_id != NULL, FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = prepare (self, steps[i], error);
+      int rc;
+
+      if (stmt == NULL)
+        goto fail;
+
+      bind_text (stmt, 1, warehouse_id);
+      if (sqlite3_bind_parameter_count (stmt) >= 2)
+        sqlite3_bind_int64 (stmt, 2, as_of_seq);
+
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (error, self->db, rc, _("Could not reconcile the ledger"));
+          goto fail;
+        }
+    }
+
+  if (!commit (self, error))
+    return FALSE;
+
+  if (!qm_store_get_sync_state (self, warehouse_id, &state, error))
+    return FALSE;
+
+  if (out_discrepancies != NULL)
+    *out_discrepancies = state.discrepancies;
+  if (out_negative_folds != NULL)
+    *out_negative_folds = state.negative_folds;
+
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * qm_store_count_quarantined:
+ * @warehouse_id: (nullable): one warehouse, or all
+ *
+ * Returns: how many movements are quarantined, or -1 with @error set
+ */
+gint64
+qm_store_count_quarantined (QmStore    *self,
+                            const char *warehouse_id,
+                            GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (QM_IS_STORE (self), -1);
+
+  stmt = prepare (self,
+                  "SELECT count(*) FROM movement WHERE quarantine_reason IS NOT NULL "
+                  "AND (?1 IS NULL OR warehouse_id = ?1)", error);
+  if (stmt == NULL)
+    return -1;
+
+  bind_text (stmt, 1, warehouse_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, self->db, rc, _("Could not read the movements"));
+      return -1;
+    }
+
+  return sqlite3_column_int64 (stmt, 0);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -86,6 +86,9 @@ typedef struct
   char   *last_attempt_at;
   char   *last_success_at;
   char   *last_error;
+  gint64  reconciled_seq;    /* -1 when never reconciled */
+  gint64  discrepancies;     /* (sku, status) pairs where fold and snapshot differ */
+  gint64  negative_folds;    /* movements after which the fold went below zero */
 } QmSyncState;
 
 void qm_sync_state_clear (QmSyncState *self);
@@ -198,6 +201,22 @@ gboolean      qm_store_record_sync_result      (QmStore             *self,
                                                 const char          *warehouse_id,
                                                 gint64               remote_last_seq,
                                                 const char          *error_message,
+                                                GError             **error);
+
+gboolean      qm_store_reconcile               (QmStore             *self,
+                                                const char          *warehouse_id,
+                                                gint64               as_of_seq,
+                                                gint64              *out_discrepancies,
+                                                gint64              *out_negative_folds,
+                                                GError             **error);
+gboolean      qm_store_foreach_fold            (QmStore             *self,
+                                                const char          *warehouse_id,
+                                                gint64               as_of_seq,
+                                                QmStockRowFunc       func,
+                                                gpointer             user_data,
+                                                GError             **error);
+gint64        qm_store_count_quarantined       (QmStore             *self,
+                                                const char          *warehouse_id,
                                                 GError             **error);
 
 /* queries */
