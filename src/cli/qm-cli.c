@@ -22,12 +22,16 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gio/gunixoutputstream.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "qm-cli.h"
 #include "qm-endpoint-url.h"
 #include "qm-error.h"
 #include "qm-report.h"
 #include "qm-store.h"
+#include "qm-sync.h"
+#include "qm-token.h"
 
 enum {
   EXIT_OK = 0,
@@ -101,15 +105,15 @@ fail_with_error (const GError *error)
   return fail (exit_status_for_error (error), one_line);
 }
 
-static QmStore *
-open_store (Globals *globals,
-            GError **error)
+static char *
+resolve_db_path (Globals *globals,
+                 GError **error)
 {
   g_autofree char *path = NULL;
   g_autofree char *folder = NULL;
 
   if (globals->db_path != NULL)
-    return qm_store_open (globals->db_path, error);
+    return g_strdup (globals->db_path);
 
   path = qm_store_default_path ();
   folder = g_path_get_dirname (path);
@@ -123,7 +127,58 @@ open_store (Globals *globals,
       return NULL;
     }
 
+  return g_steal_pointer (&path);
+}
+
+static QmStore *
+open_store (Globals *globals,
+            GError **error)
+{
+  g_autofree char *path = resolve_db_path (globals, error);
+
+  if (path == NULL)
+    return NULL;
+
   return qm_store_open (path, error);
+}
+
+/* Runs the main loop until *done is set; Ctrl+C cancels @cancellable. */
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_for (gboolean     *done,
+          GCancellable *cancellable)
+{
+  guint sigint = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
+  guint sigterm = g_unix_signal_add (SIGTERM, on_interrupt, cancellable);
+
+  while (!*done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+}
+
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} Waiter;
+
+static void
+on_async_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+  waiter->done = TRUE;
 }
 
 /* Parses a command's options; --help prints and exits 0, bad usage exits 2. */
@@ -208,39 +263,6 @@ close_output (GOutputStream *stream,
 /* ------------------------------------------------------------------------ */
 /* endpoint                                                                 */
 
-static gboolean
-check_token_file (const char *path,
-                  GError    **error)
-{
-  GStatBuf st;
-
-  if (g_stat (path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, QM_ERROR, QM_ERROR_INVALID_INPUT,
-                   _("Cannot read the token file “%s”: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, QM_ERROR, QM_ERROR_INVALID_INPUT,
-                   _("The token file “%s” is not a regular file"), path);
-      return FALSE;
-    }
-
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    {
-      g_set_error (error, QM_ERROR, QM_ERROR_REFUSED,
-                   _("The token file “%s” can be read by other users; run “chmod 600 %s” and "
-                     "try again"), path, path);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static int
 cmd_endpoint_add (Globals *globals,
                   int      argc,
@@ -249,7 +271,9 @@ cmd_endpoint_add (Globals *globals,
   g_autofree char *token_file = NULL;
   g_autofree char *id = NULL;
   g_autofree char *base_url = NULL;
+  g_autofree char *db_path = NULL;
   g_autoptr(QmStore) store = NULL;
+  g_autoptr(QmWarehouseInfo) info = NULL;
   g_autoptr(GError) error = NULL;
   QmWarehouse wh = { 0 };
   gboolean allow_insecure = FALSE;
@@ -260,7 +284,8 @@ cmd_endpoint_add (Globals *globals,
     { "allow-insecure", 0, 0, G_OPTION_ARG_NONE, &allow_insecure,
       N_("Allow plain http to a host other than this machine"), NULL },
     { "id", 0, 0, G_OPTION_ARG_STRING, &id,
-      N_("Store under this warehouse id without contacting the endpoint"), N_("ID") },
+      N_("Store under this warehouse id without contacting the endpoint (offline set-up)"),
+      N_("ID") },
     { NULL }
   };
 
@@ -275,19 +300,41 @@ cmd_endpoint_add (Globals *globals,
   if (base_url == NULL)
     return fail_with_error (error);
 
-  if (token_file != NULL && !check_token_file (token_file, &error))
+  if (token_file != NULL && !qm_token_check_file (token_file, &error))
     return fail_with_error (error);
 
-  if (id == NULL)
-    return fail (EXIT_USAGE,
-                 _("This build cannot yet ask the endpoint for its warehouse id; give it "
-                   "with --id ID"));
+  db_path = resolve_db_path (globals, &error);
+  if (db_path == NULL)
+    return fail_with_error (error);
 
-  store = open_store (globals, &error);
+  /* Refuse a file we cannot use before contacting anything. */
+  store = qm_store_open (db_path, &error);
   if (store == NULL)
     return fail_with_error (error);
 
-  wh.id = id;
+  if (id == NULL)
+    {
+      g_autoptr(QmSync) sync = qm_sync_new (db_path);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      Waiter waiter = { 0 };
+
+      qm_sync_probe_async (sync, base_url, token_file, cancellable, on_async_done, &waiter);
+      wait_for (&waiter.done, cancellable);
+      info = qm_sync_probe_finish (sync, waiter.result, &error);
+      g_clear_object (&waiter.result);
+      if (info == NULL)
+        {
+          g_prefix_error (&error, _("Could not ask %s what it is: "), base_url);
+          return fail_with_error (error);
+        }
+
+      wh = *info->warehouse;
+    }
+  else
+    {
+      wh.id = id;
+    }
+
   wh.url = base_url;
   wh.allow_insecure = allow_insecure;
   wh.token_file = token_file;
@@ -295,7 +342,12 @@ cmd_endpoint_add (Globals *globals,
   if (!qm_store_add_warehouse (store, &wh, NULL, &error))
     return fail_with_error (error);
 
-  g_print (_("Added warehouse %s at %s\n"), id, base_url);
+  if (info != NULL)
+    g_print (_("Added warehouse %s (%s, region %s) at %s\n"),
+             wh.id, wh.name, wh.region, base_url);
+  else
+    g_print (_("Added warehouse %s at %s\n"), wh.id, base_url);
+
   return EXIT_OK;
 }
 
@@ -376,6 +428,82 @@ cmd_endpoint_remove (Globals *globals,
 
   g_print (_("Removed warehouse %s\n"), argv[1]);
   return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* sync                                                                     */
+
+static int
+cmd_sync (Globals *globals,
+          int      argc,
+          char   **argv)
+{
+  g_autoptr(QmSync) sync = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_path = NULL;
+  g_autoptr(QmStore) store = NULL;
+  Waiter waiter = { 0 };
+  int status = EXIT_OK;
+  guint failed = 0;
+
+  if (!parse_options (_("[ID…]"),
+                      _("Pull products, movements and a stock snapshot from each endpoint "
+                        "(all by default)."),
+                      NULL, globals, &argc, &argv, &status))
+    return status;
+
+  db_path = resolve_db_path (globals, &error);
+  if (db_path == NULL)
+    return fail_with_error (error);
+
+  /* Open (and migrate) once up front, so a bad file fails before any network work. */
+  store = qm_store_open (db_path, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+  g_clear_object (&store);
+
+  sync = qm_sync_new (db_path);
+  qm_sync_run_async (sync, argc > 1 ? (const char * const *) &argv[1] : NULL, cancellable,
+                     on_async_done, &waiter);
+  wait_for (&waiter.done, cancellable);
+  results = qm_sync_run_finish (sync, waiter.result, &error);
+  g_clear_object (&waiter.result);
+  if (results == NULL)
+    return fail_with_error (error);
+
+  if (results->len == 0)
+    g_printerr (_("No warehouse endpoints yet; add one with “endpoint add URL”.\n"));
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      QmSyncResult *r = g_ptr_array_index (results, i);
+
+      for (guint w = 0; w < r->warnings->len; w++)
+        g_printerr (_("%s: warning: %s\n"), prgname, (char *) g_ptr_array_index (r->warnings, w));
+
+      if (r->error != NULL)
+        {
+          g_autofree char *message = g_strdup (r->error->message);
+
+          g_strdelimit (message, "\r\n", ' ');
+          g_print (_("%s: failed after %.1f s: %s\n"), r->warehouse_id,
+                   r->elapsed_ms / 1000.0, message);
+          g_printerr ("%s: %s: %s\n", prgname, r->warehouse_id, message);
+          failed++;
+        }
+      else
+        {
+          g_print (_("%s: %" G_GINT64_FORMAT " new movements, %" G_GINT64_FORMAT " snapshot rows "
+                     "(as of %" G_GINT64_FORMAT "), %" G_GINT64_FORMAT " discrepancies, %"
+                     G_GINT64_FORMAT " quarantined, %.1f s\n"),
+                   r->warehouse_id, r->new_movements, r->snapshot_rows, r->snapshot_seq,
+                   r->discrepancies, r->quarantined, r->elapsed_ms / 1000.0);
+        }
+    }
+
+  return failed > 0 ? EXIT_PARTIAL : EXIT_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -659,6 +787,7 @@ static const Command commands[] = {
   { "endpoint", "add", cmd_endpoint_add, N_("Add a warehouse endpoint") },
   { "endpoint", "list", cmd_endpoint_list, N_("List the warehouse endpoints") },
   { "endpoint", "remove", cmd_endpoint_remove, N_("Remove a warehouse endpoint") },
+  { "sync", NULL, cmd_sync, N_("Pull every endpoint (or those named) into the cache") },
   { "stock", NULL, cmd_stock, N_("On-hand stock per warehouse, SKU and status") },
   { "channel", "add", cmd_channel_add, N_("Add a sales channel") },
   { "channel", "list", cmd_channel_list, N_("List the sales channels") },
