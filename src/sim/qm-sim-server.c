@@ -195,13 +195,22 @@ qm_sim_server_init (QmSimServer *self)
 
 /* ---- answers ------------------------------------------------------------ */
 
+static const char *
+status_phrase (guint status)
+{
+  /* libsoup 3.2 has no phrase for 429 */
+  if (status == 429)
+    return "Too Many Requests";
+  return soup_status_get_phrase (status);
+}
+
 static void
 respond (Request    *req,
          guint       status,
          const char *content_type,
          char       *body)
 {
-  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_status (req->msg, status, status_phrase (status));
   soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_TAKE, body, strlen (body));
   if (req->paused)
     {
@@ -217,7 +226,7 @@ respond_problem (Request    *req,
                  const char *detail)
 {
   respond (req, status, "application/problem+json",
-           qm_sim_problem_json (status, slug, soup_status_get_phrase (status), detail));
+           qm_sim_problem_json (status, slug, status_phrase (status), detail));
 }
 
 /* ---- faults -------------------------------------------------------------- */

@@ -783,7 +783,7 @@ event_transfer (Site   *site,
   guint n_sites = self->sites->len;
   gint64 qty;
 
-  if (n_sites < 2 || q < MAX (10, 2 * target_level (site, sku)))
+  if (n_sites < 2 || q < MAX (10, target_level (site, sku) * 6 / 5))
     return FALSE;
 
   dest = g_ptr_array_index (self->sites, qm_sim_rng_range (&site->rng, 0, n_sites - 1));
