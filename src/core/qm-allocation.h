@@ -232,10 +232,28 @@ gboolean       qm_apportion_largest_remainder   (const gint64            *weight
 
 QmAllocResult *qm_allocation_compute            (const QmAllocInput      *input,
                                                  GError                 **error);
+gboolean       qm_allocation_recompute          (const QmAllocInput      *input,
+                                                 QmAllocResult           *result,
+                                                 GError                 **error);
 void           qm_alloc_result_free             (QmAllocResult           *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QmAllocResult, qm_alloc_result_free)
 
-/* Routing: which warehouse ships an order for a region. */
+/*
+ * Routing: which warehouse ships an order for a region.
+ *
+ * A region's reference point is the centre of its warehouses that have a
+ * location (the normalised mean of their unit vectors, which works across
+ * the date line); if they cancel out (antipodes), the located warehouse
+ * of the region with the smallest id. Every warehouse, of any region, is
+ * ranked by great-circle (haversine) distance from that point; equal
+ * distances by bytewise id; warehouses without a location last, by id. A
+ * region with no located warehouse ranks all warehouses by id.
+ *
+ * qm_route_order() ships from the first ranked warehouse that holds the
+ * whole quantity; if none does, it takes what each holds in rank order
+ * (skipping empty ones) until the quantity is covered; what is still
+ * missing is the shortfall. out_legs must hold n_warehouses legs.
+ */
 
 typedef struct
 {
