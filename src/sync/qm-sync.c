@@ -1338,6 +1338,8 @@ qm_sync_run_async (QmSync              *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, qm_sync_run_async);
+  /* A cancelled run still reports each endpoint (cancelled ones with that error). */
+  g_task_set_check_cancellable (task, FALSE);
 
   /* Which endpoints: a short read on the main thread, before any pull starts. */
   store = qm_store_open (self->db_path, &error);
