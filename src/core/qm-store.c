@@ -22,6 +22,7 @@
 #include "qm-schema.h"
 #include "qm-sqlite-private.h"
 #include "qm-store.h"
+#include "qm-store-private.h"
 
 #define AUDIT_GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -2475,4 +2476,65 @@ qm_store_set_setting (QmStore    *self,
 fail:
   rollback (self);
   return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Shared with the store's other files (qm-store-private.h)                 */
+
+sqlite3 *
+qm_store_get_db (QmStore *self)
+{
+  g_return_val_if_fail (QM_IS_STORE (self), NULL);
+
+  return self->db;
+}
+
+sqlite3_stmt *
+qm_store_prepare (QmStore    *self,
+                  const char *sql,
+                  GError    **error)
+{
+  return prepare (self, sql, error);
+}
+
+gboolean
+qm_store_set_error (QmStore    *self,
+                    int         rc,
+                    const char *what,
+                    GError    **error)
+{
+  return set_sqlite_error (error, self->db, rc, what);
+}
+
+gboolean
+qm_store_begin (QmStore *self,
+                GError **error)
+{
+  return begin (self, error);
+}
+
+gboolean
+qm_store_commit (QmStore *self,
+                 GError **error)
+{
+  return commit (self, error);
+}
+
+void
+qm_store_rollback (QmStore *self)
+{
+  rollback (self);
+}
+
+gboolean
+qm_store_audit_append_locked (QmStore    *self,
+                              const char *user,
+                              const char *action,
+                              const char *object,
+                              const char *before_json,
+                              const char *after_json,
+                              GError    **error)
+{
+  return audit_append_locked (self, user_or_default (user), action, object,
+                              before_json, after_json, error);
 }
