@@ -3,17 +3,23 @@
 #
 # Runs the Quartermaster window under Xvfb with its own D-Bus session and
 # accessibility bus, drives it through the accessibility tree with
-# test_shell.py, and checks that it logged no GLib warnings. Prints TAP.
+# a dogtail script, and checks that it logged no GLib warnings. Prints TAP.
 #
-#   run-ui-test.sh PATH/TO/quartermaster
+#   run-ui-test.sh PATH/TO/quartermaster [SCRIPT.py] [--with-sim]
+#
+# SCRIPT.py (default test_shell.py) lives beside this file. With --with-sim,
+# four quartermaster-sim warehouses are started first and synced into the
+# cache the app opens; the script then finds in its environment:
+#   QM_UI_DB (the cache), QM_UI_CLI (quartermaster-cli), QM_UI_TOKEN_FILE,
+#   QM_UI_SIM_URLS (the warehouses' base URLs, space-separated, east first).
 #
 # Environment: GSETTINGS_SCHEMA_DIR (or QM_BUILD_DIR) must point at the
 # compiled schemas; QM_UI_SCREENSHOT=FILE also saves a picture of the screen.
 
 set -u
 
-ui_timeout=60            # the whole run, including start-up
-script_timeout=45        # the dogtail script alone
+ui_timeout=${QM_UI_TIMEOUT:-60}          # the whole run, including start-up
+script_timeout=$((ui_timeout - 15))      # the dogtail script alone
 exit_timeout=10          # how long the app may take to exit once closed
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,11 +40,31 @@ if [ "${1:-}" = "--inner" ]; then
     sleep 0.1
   done
 
+  if [ "$QM_UI_WITH_SIM" = 1 ]; then
+    "$QM_BUILD_DIR/src/sim/quartermaster-sim" --warehouses east,south,west,central \
+      --skus 120 --days 30 --export-token "$work/token" >"$work/sim.out" 2>"$work/sim.log" &
+    sim_pid=$!
+    for _ in $(seq 100); do
+      [ "$(wc -l <"$work/sim.out")" -ge 4 ] && break
+      sleep 0.1
+    done
+    urls=""
+    while read -r _ url _; do
+      "$QM_UI_CLI" --db "$work/cache.db" endpoint add "$url" --token-file "$work/token" \
+        >>"$work/setup.log" 2>&1
+      urls="$urls $url"
+    done <"$work/sim.out"
+    "$QM_UI_CLI" --db "$work/cache.db" sync >>"$work/setup.log" 2>&1
+    export QM_UI_SIM_URLS="${urls# }"
+    export QM_UI_TOKEN_FILE="$work/token"
+  fi
+  export QM_UI_DB="$work/cache.db"
+
   "$QM_UI_APP" --db "$work/cache.db" >"$work/app-stdout" 2>"$work/app-stderr" &
   app_pid=$!
   echo "$app_pid" >"$work/app-pid"
 
-  timeout -k 3 "$script_timeout" /usr/bin/python3 "$here/test_shell.py" \
+  timeout -k 3 "$script_timeout" /usr/bin/python3 "$here/$QM_UI_SCRIPT" \
     >"$work/tap-shell" 2>"$work/script-stderr"
   echo $? >"$work/script-rc"
 
@@ -60,6 +86,10 @@ if [ "${1:-}" = "--inner" ]; then
 
   kill "$bus_pid" 2>/dev/null
   wait "$bus_pid" 2>/dev/null
+  if [ -n "${sim_pid:-}" ]; then
+    kill "$sim_pid" 2>/dev/null
+    wait "$sim_pid" 2>/dev/null
+  fi
   exit 0
 fi
 
@@ -69,6 +99,16 @@ if [ $# -lt 1 ]; then
 fi
 
 app=$(readlink -f "$1")
+script=test_shell.py
+with_sim=0
+shift
+for arg in "$@"; do
+  case "$arg" in
+    --with-sim) with_sim=1 ;;
+    *.py) script=$arg ;;
+    *) echo "unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
 work=$(mktemp -d "${TMPDIR:-/tmp}/qm-ui-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -85,6 +125,10 @@ export GSETTINGS_BACKEND=memory
 export GSETTINGS_SCHEMA_DIR="${GSETTINGS_SCHEMA_DIR:-${QM_BUILD_DIR:-}/data}"
 export QM_UI_WORK="$work"
 export QM_UI_APP="$app"
+export QM_UI_SCRIPT="$script"
+export QM_UI_WITH_SIM="$with_sim"
+export QM_UI_CLI="${QM_CLI:-${QM_BUILD_DIR:-}/src/cli/quartermaster-cli}"
+export QM_BUILD_DIR="${QM_BUILD_DIR:-$(dirname "$(dirname "$(dirname "$app")")")}"
 # The test environment turns the bridge off for the unit tests; this one needs it.
 unset NO_AT_BRIDGE
 unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS AT_SPI_BUS_ADDRESS
@@ -165,9 +209,10 @@ if [ "$inner_rc" -eq 124 ] || [ "$inner_rc" -eq 137 ]; then
   diag_file "$work/inner.log"
 fi
 if [ "$script_rc" = "0" ]; then
-  ok "test_shell.py finished"
+  ok "$script finished"
 else
-  not_ok "test_shell.py finished (exit status $script_rc)"
+  not_ok "$script finished (exit status $script_rc)"
+  diag_file "$work/setup.log"
   diag_file "$work/script-stderr"
 fi
 
