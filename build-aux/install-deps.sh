@@ -9,7 +9,7 @@ build=(meson ninja-build pkg-config gcc libglib2.0-dev libgtk-4-dev libadwaita-1
        libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev glib-networking
        gettext itstool yelp-tools desktop-file-utils appstream adwaita-icon-theme)
 
-test=(sqlite3 python3 xvfb xauth dbus at-spi2-core python3-dogtail python3-gi
+test=(sqlite3 python3 openssl xvfb xauth dbus at-spi2-core python3-dogtail python3-gi
       gir1.2-atspi-2.0 libclang-rt-14-dev clang-14)
 
 case "${1:-test}" in

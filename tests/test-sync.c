@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <libsoup/soup.h>
 #include <glib/gstdio.h>
@@ -21,6 +22,7 @@
 #include "qm-protocol.h"
 #include "qm-store.h"
 #include "qm-sync.h"
+#include "qm-token.h"
 
 #define PAGE_SIZE 100
 
@@ -34,7 +36,42 @@ typedef struct
   char          *east_url;
   char          *south_url;
   SoupSession   *session;
+  GStringChunk  *strings;
+  char          *ca_file;
 } Fixture;
+
+static void
+openssl (const char *dir,
+         const char *command)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_strdup_printf ("sh -c 'cd \"%s\" && openssl %s'", dir, command);
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_spawn_command_line_sync (line, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("openssl %s failed: %s", command, err);
+}
+
+/* A throw-away certificate authority and a server certificate for 127.0.0.1. */
+static char *
+make_certificates (Fixture *fixture)
+{
+  g_autofree char *ext = g_build_filename (fixture->dir, "ext.cnf", NULL);
+
+  g_assert_true (g_file_set_contents (ext, "subjectAltName=IP:127.0.0.1\n", -1, NULL));
+  openssl (fixture->dir, "req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
+                         "-days 2 -subj /CN=Quartermaster-Test-CA");
+  openssl (fixture->dir, "req -new -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr "
+                         "-subj /CN=127.0.0.1");
+  openssl (fixture->dir, "x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+                         "-out srv.pem -days 2 -extfile ext.cnf");
+
+  fixture->ca_file = g_build_filename (fixture->dir, "ca.pem", NULL);
+  return g_strdup_printf ("--tls-cert %s/srv.pem --tls-key %s/srv.key", fixture->dir, fixture->dir);
+}
 
 /* The simulator dies with the test, even when an assertion aborts it. */
 static void
@@ -62,7 +99,12 @@ start_sim (Fixture    *fixture,
   g_ptr_array_add (argv, (char *) "--export-token");
   g_ptr_array_add (argv, fixture->token_file);
   if (extra != NULL)
-    g_ptr_array_add (argv, (char *) extra);
+    {
+      g_auto(GStrv) words = g_strsplit (extra, " ", -1);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        g_ptr_array_add (argv, g_string_chunk_insert (fixture->strings, words[i]));
+    }
   g_ptr_array_add (argv, NULL);
 
   {
@@ -109,8 +151,21 @@ fixture_setup (Fixture       *fixture,
   fixture->db_path = g_build_filename (fixture->dir, "cache.db", NULL);
   fixture->token_file = g_build_filename (fixture->dir, "token", NULL);
   fixture->session = soup_session_new ();
+  fixture->strings = g_string_chunk_new (256);
 
-  start_sim (fixture, data);
+  if (g_strcmp0 (data, "TLS") == 0)
+    {
+      g_autofree char *extra = make_certificates (fixture);
+      g_autoptr(GTlsDatabase) db = g_tls_file_database_new (fixture->ca_file, &error);
+
+      g_assert_no_error (error);
+      soup_session_set_tls_database (fixture->session, db);
+      start_sim (fixture, extra);
+    }
+  else
+    {
+      start_sim (fixture, data);
+    }
 
   store = qm_store_open (fixture->db_path, &error);
   g_assert_no_error (error);
@@ -148,6 +203,8 @@ fixture_teardown (Fixture       *fixture,
 
   g_free (fixture->east_url);
   g_free (fixture->south_url);
+  g_free (fixture->ca_file);
+  g_string_chunk_free (fixture->strings);
   g_free (fixture->token);
   g_free (fixture->token_file);
   g_free (fixture->db_path);
@@ -675,6 +732,160 @@ test_cancel (Fixture       *fixture,
   g_assert_false (qm_sync_get_running (sync));
 }
 
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} CliRun;
+
+static void
+cli_run_clear (CliRun *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
+
+static void
+run_cli (CliRun             *run,
+         const char * const *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("QM_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+}
+
+/* quartermaster-cli endpoint add asks the endpoint; sync prints one line each. */
+static void
+test_cli (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *other_db = g_build_filename (fixture->dir, "other.db", NULL);
+
+  {
+    g_auto(CliRun) run = { 0 };
+    const char * const args[] = { "--db", other_db, "endpoint", "add", fixture->south_url,
+                                  "--token-file", fixture->token_file, NULL };
+
+    run_cli (&run, args);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_str_has_prefix (run.out, "Added warehouse WH-SOUTH (South Regional DC"));
+  }
+  {
+    g_auto(CliRun) run = { 0 };
+    const char * const args[] = { "--db", other_db, "endpoint", "add", fixture->east_url,
+                                  "--token-file", "/nonexistent/token", NULL };
+
+    run_cli (&run, args);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "token file"));
+  }
+
+  set_fault (fixture, "{\"fault\": \"500\"}");
+  {
+    g_auto(CliRun) run = { 0 };
+    g_auto(GStrv) lines = NULL;
+    const char * const args[] = { "--db", fixture->db_path, "sync", NULL };
+
+    run_cli (&run, args);
+    g_assert_cmpint (run.status, ==, 1);
+    lines = g_strsplit (run.out, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 3);
+    g_assert_true (g_str_has_prefix (lines[0], "WH-EAST: failed after "));
+    g_assert_nonnull (strstr (lines[0], "HTTP 500"));
+    g_assert_true (g_str_has_prefix (lines[1], "WH-SOUTH: "));
+    g_assert_nonnull (strstr (lines[1], " new movements, "));
+    g_assert_nonnull (strstr (lines[1], " 0 discrepancies"));
+    g_assert_nonnull (strstr (run.err, "quartermaster-cli: WH-EAST: The endpoint failed (HTTP 500)"));
+  }
+  clear_faults (fixture);
+  {
+    g_auto(CliRun) run = { 0 };
+    const char * const args[] = { "--db", fixture->db_path, "sync", "WH-EAST", NULL };
+
+    run_cli (&run, args);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_str_has_prefix (run.out, "WH-EAST: "));
+    g_assert_null (strstr (run.out, "WH-SOUTH"));
+  }
+  {
+    g_auto(CliRun) run = { 0 };
+    const char * const args[] = { "--db", fixture->db_path, "sync", "WH-NOPE", NULL };
+
+    run_cli (&run, args);
+    g_assert_cmpint (run.status, ==, 3);
+    g_assert_nonnull (strstr (run.err, "WH-NOPE"));
+  }
+  assert_converged (fixture, "WH-EAST", fixture->east_url);
+}
+
+/* With no token file, the token comes from the keyring (a file-backed one here). */
+static void
+test_keyring_token (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QmStore) store = qm_store_open (fixture->db_path, &error);
+  g_autoptr(GPtrArray) without = NULL;
+  g_autoptr(GPtrArray) with = NULL;
+  QmWarehouse wh = { 0 };
+
+  g_assert_no_error (error);
+  qm_store_remove_warehouse (store, "WH-EAST", "tester", &error);
+  g_assert_no_error (error);
+  wh.id = (char *) "WH-EAST";
+  wh.url = fixture->east_url;
+  qm_store_add_warehouse (store, &wh, "tester", &error);
+  g_assert_no_error (error);
+
+  /* nothing in the keyring yet: the endpoint refuses us, clearly */
+  without = run_sync (fixture);
+  g_assert_error (east (without)->error, QM_ERROR, QM_ERROR_REFUSED);
+  g_assert_nonnull (strstr (east (without)->error->message, "keyring"));
+
+  g_assert_true (qm_token_store_keyring (fixture->east_url, fixture->token, NULL, &error));
+  g_assert_no_error (error);
+  with = run_sync (fixture);
+  g_assert_no_error (east (with)->error);
+  assert_converged (fixture, "WH-EAST", fixture->east_url);
+}
+
+/* https is verified: an unknown authority is refused, a trusted one works. */
+static void
+test_tls (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(GPtrArray) trusted = NULL;
+
+  g_assert_true (g_str_has_prefix (fixture->east_url, "https://127.0.0.1:"));
+
+  g_unsetenv ("QM_CA_FILE");
+  refused = run_sync (fixture);
+  g_assert_error (east (refused)->error, QM_ERROR, QM_ERROR_REFUSED);
+  g_assert_nonnull (strstr (east (refused)->error->message, "not trusted"));
+  g_assert_error (south (refused)->error, QM_ERROR, QM_ERROR_REFUSED);
+
+  g_setenv ("QM_CA_FILE", fixture->ca_file, TRUE);
+  trusted = run_sync (fixture);
+  g_unsetenv ("QM_CA_FILE");
+  g_assert_no_error (east (trusted)->error);
+  g_assert_no_error (south (trusted)->error);
+  assert_converged (fixture, "WH-EAST", fixture->east_url);
+}
+
 static gboolean
 raw_integrity_ok (const char *path)
 {
@@ -748,7 +959,22 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *keyring = g_build_filename (g_get_tmp_dir (), "qm-test-keyring-XXXXXX", NULL);
+  int status;
+
   g_test_init (&argc, &argv, NULL);
+
+  /* libsecret's file backend: no keyring daemon in a test run */
+  {
+    int fd = g_mkstemp (keyring);
+
+    g_assert_cmpint (fd, >=, 0);
+    close (fd);
+    g_unlink (keyring);
+    g_setenv ("SECRET_BACKEND", "file", TRUE);
+    g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+    g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-only-password", TRUE);
+  }
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
@@ -757,6 +983,9 @@ main (int   argc,
   ADD ("/sync/new-movements", test_new_movements, NULL);
   ADD ("/sync/restart-lower-seq", test_restart_lower_seq, NULL);
   ADD ("/sync/cancel", test_cancel, NULL);
+  ADD ("/sync/tls", test_tls, "TLS");
+  ADD ("/sync/keyring-token", test_keyring_token, NULL);
+  ADD ("/sync/cli", test_cli, NULL);
   ADD ("/sync/sigkill", test_sigkill, "--movements-per-day=2000");
   ADD ("/sync/quarantine/unknown-kind", test_quarantine, "unknown-kind");
   ADD ("/sync/quarantine/invalid-sku", test_quarantine, "invalid-sku");
@@ -768,5 +997,7 @@ main (int   argc,
 
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_unlink (keyring);
+  return status;
 }

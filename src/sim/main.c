@@ -123,6 +123,9 @@ main (int   argc,
   g_autofree char *token = NULL;
   g_autofree char *token_file = NULL;
   g_autofree char *export_token = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
   g_autofree char *end_date = NULL;
   QmSimWorldConfig config;
   gint64 seed = 1, skus = 200, days = 90, per_day = 150;
@@ -146,6 +149,10 @@ main (int   argc,
       "Bearer token clients must send (default demo-token)", "TOKEN" },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file,
       "Read the token from FILE (the token alone, one line)", "FILE" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
+      "Serve https with this PEM certificate (needs --tls-key)", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
+      "The PEM private key of --tls-cert", "FILE" },
     { "export-token", 0, 0, G_OPTION_ARG_FILENAME, &export_token,
       "Write the token to FILE (mode 0600) for clients to use", "FILE" },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the generated data (default 1)", "N" },
@@ -281,6 +288,21 @@ main (int   argc,
           return 2;
         }
     }
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      g_printerr ("quartermaster-sim: --tls-cert and --tls-key go together\n");
+      return 2;
+    }
+  if (tls_cert != NULL)
+    {
+      certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+      if (certificate == NULL)
+        {
+          g_printerr ("quartermaster-sim: %s\n", error->message);
+          return 2;
+        }
+    }
+
   qm_sim_world_generate (world);
   qm_sim_world_set_order_delay (world, order_delay);
 
@@ -293,6 +315,8 @@ main (int   argc,
       g_ptr_array_add (servers, server);
       qm_sim_server_set_page_token_ttl (server, (guint) MAX (ttl, 0));
       qm_sim_server_set_verbose (server, verbose);
+      if (certificate != NULL)
+        qm_sim_server_set_tls_certificate (server, certificate);
       if (!qm_sim_server_listen (server, spec->port, &error))
         {
           g_printerr ("quartermaster-sim: %s cannot listen on port %u: %s\n",

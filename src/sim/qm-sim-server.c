@@ -79,6 +79,7 @@ struct _QmSimServer
   guint           generation;
   guint           page_token_ttl;
   gboolean        verbose;
+  gboolean        https;
   guint           port;
 
   GPtrArray      *faults;           /* QmSimFault */
@@ -1662,7 +1663,8 @@ qm_sim_server_listen (QmSimServer  *self,
   g_return_val_if_fail (QM_SIM_IS_SERVER (self), FALSE);
 
   address = g_inet_socket_address_new_from_string ("127.0.0.1", port);
-  if (!soup_server_listen (self->soup, address, 0, error))
+  if (!soup_server_listen (self->soup, address,
+                           self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return FALSE;
 
   uris = soup_server_get_uris (self->soup);
@@ -1680,12 +1682,29 @@ qm_sim_server_get_port (QmSimServer *self)
   return self->port;
 }
 
-/* Returns: (transfer full): the base URL, "http://127.0.0.1:PORT/" */
+/**
+ * qm_sim_server_set_tls_certificate:
+ * @certificate: the certificate (with its key) to serve https with
+ *
+ * Call before qm_sim_server_listen(); the endpoint then speaks only https.
+ */
+void
+qm_sim_server_set_tls_certificate (QmSimServer     *self,
+                                   GTlsCertificate *certificate)
+{
+  g_return_if_fail (QM_SIM_IS_SERVER (self));
+  g_return_if_fail (G_IS_TLS_CERTIFICATE (certificate));
+
+  soup_server_set_tls_certificate (self->soup, certificate);
+  self->https = TRUE;
+}
+
+/* Returns: (transfer full): the base URL, "http://127.0.0.1:PORT/" (or https) */
 char *
 qm_sim_server_get_url (QmSimServer *self)
 {
   g_return_val_if_fail (QM_SIM_IS_SERVER (self), NULL);
-  return g_strdup_printf ("http://127.0.0.1:%u/", self->port);
+  return g_strdup_printf ("%s://127.0.0.1:%u/", self->https ? "https" : "http", self->port);
 }
 
 QmSimWarehouse *

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "qm-sim-fault.h"
 #include "qm-sim-warehouse.h"
@@ -32,6 +32,8 @@ void            qm_sim_server_set_page_token_ttl (QmSimServer    *self,
                                                   guint           seconds);
 void            qm_sim_server_set_verbose        (QmSimServer    *self,
                                                   gboolean        verbose);
+void            qm_sim_server_set_tls_certificate (QmSimServer    *self,
+                                                   GTlsCertificate *certificate);
 void            qm_sim_server_add_fault          (QmSimServer    *self,
                                                   QmSimFault     *fault);
 gboolean        qm_sim_server_add_fault_spec     (QmSimServer    *self,

@@ -942,6 +942,12 @@ request_error (Pull         *pull,
       if (transport_error->domain == QM_ERROR)
         return g_error_copy (transport_error);
 
+      if (transport_error->domain == G_TLS_ERROR)
+        return g_error_new (QM_ERROR, QM_ERROR_REFUSED,
+                            _("The endpoint's TLS certificate is not trusted (%s); nothing was "
+                              "sent. If the warehouse uses a company certificate authority, set "
+                              "QM_CA_FILE to its PEM file"), transport_error->message);
+
       *out_retryable = TRUE;
       return g_error_new (QM_ERROR, QM_ERROR_IO, _("Network error: %s"), transport_error->message);
     }
