@@ -31,5 +31,10 @@ setup _build-asan -Dui_tests=enabled -Db_sanitize=address,undefined -Db_lundef=f
 meson compile -C _build-asan
 meson test -C _build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
 
-python3 build-aux/test-summary.py _build/meson-logs/testlog.json _build-asan/meson-logs/testlog.json
+echo "== A short run of the protocol decoder's fuzz target (build-aux/fuzz.sh)"
+fuzz=pass
+bash build-aux/fuzz.sh "${QM_FUZZ_SECONDS:-30}" || { fuzz=fail; status=1; }
+
+python3 build-aux/test-summary.py _build/meson-logs/testlog.json _build-asan/meson-logs/testlog.json \
+  --extra "fuzz=$fuzz"
 exit $status

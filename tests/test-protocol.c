@@ -259,6 +259,48 @@ test_problem_detail (void)
   g_assert_null (none);
 }
 
+/* Inputs the fuzzer once broke the decoder with: now each is refused, cleanly. */
+static void
+test_fuzz_regressions (void)
+{
+  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "fuzz", "crashes", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *data = NULL;
+      gsize len = 0;
+      g_autoptr(GError) e1 = NULL;
+      g_autoptr(GError) e2 = NULL;
+      g_autoptr(GError) e3 = NULL;
+      g_autoptr(GError) e4 = NULL;
+      g_autoptr(QmWarehouseInfo) info = NULL;
+      g_autoptr(QmProductPage) products = NULL;
+      g_autoptr(QmStockPage) stock = NULL;
+      g_autoptr(QmMovementPage) movements = NULL;
+
+      g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+      g_test_message ("%s", name);
+      info = qm_protocol_parse_warehouse (data, len, &e1);
+      products = qm_protocol_parse_products (data, len, &e2);
+      stock = qm_protocol_parse_stock (data, len, &e3);
+      movements = qm_protocol_parse_movements (data, len, 0, &e4);
+      g_assert_null (info);
+      g_assert_null (products);
+      g_assert_null (stock);
+      g_assert_null (movements);
+      g_assert_true (g_utf8_validate (e1->message, -1, NULL));
+      g_assert_true (g_utf8_validate (e2->message, -1, NULL));
+      n++;
+    }
+
+  g_assert_cmpuint (n, >=, 6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -271,6 +313,7 @@ main (int   argc,
   g_test_add_func ("/protocol/movement-checks", test_movement_checks);
   g_test_add_func ("/protocol/movements-page", test_movements_page);
   g_test_add_func ("/protocol/problem-detail", test_problem_detail);
+  g_test_add_func ("/protocol/fuzz-regressions", test_fuzz_regressions);
 
   return g_test_run ();
 }

@@ -90,6 +90,9 @@ qm_protocol_check_body (const char *data,
                         GError    **error)
 {
   gboolean in_string = FALSE;
+  gboolean started = FALSE;
+  gboolean ended = FALSE;
+  gboolean object_root = FALSE;
   guint depth = 0;
 
   if (len > max_size)
@@ -100,17 +103,39 @@ qm_protocol_check_body (const char *data,
       return FALSE;
     }
 
+  /* Strict JSON only: json-glib also takes 'single-quoted' strings, comments
+   * and several top-level values, which would hide nesting from this scan. */
   for (gsize i = 0; i < len; i++)
     {
-      char c = data[i];
+      unsigned char c = (unsigned char) data[i];
 
       if (in_string)
         {
           if (c == '\\')
-            i++;
+            {
+              /* \u0000 would cut a C string short after parsing */
+              if (i + 5 < len && data[i + 1] == 'u' && data[i + 2] == '0' &&
+                  data[i + 3] == '0' && data[i + 4] == '0' && data[i + 5] == '0')
+                goto bad_shape;
+              i++;
+            }
           else if (c == '"')
             in_string = FALSE;
+          else if (c < 0x20)
+            goto bad_shape;
           continue;
+        }
+
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        continue;
+
+      if (ended)
+        goto bad_shape;
+      if (!started)
+        {
+          if (c != '{' && c != '[')
+            goto bad_shape;
+          object_root = c == '{';
         }
 
       switch (c)
@@ -120,6 +145,7 @@ qm_protocol_check_body (const char *data,
           break;
         case '[':
         case '{':
+          started = TRUE;
           if (++depth > max_depth)
             {
               g_set_error (error, QM_ERROR, QM_ERROR_BAD_DATA,
@@ -130,15 +156,32 @@ qm_protocol_check_body (const char *data,
           break;
         case ']':
         case '}':
-          if (depth > 0)
-            depth--;
+          if (depth == 0)
+            goto bad_shape;
+          if (--depth == 0)
+            ended = TRUE;
+          break;
+        case ':': case ',': case '-': case '+': case '.':
+        case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+        case 'e': case 'E': case 't': case 'r': case 'u':
+        case 'f': case 'a': case 'l': case 's': case 'n':
           break;
         default:
-          break;
+          goto bad_shape;
         }
     }
 
+  if (!started || !ended || in_string || !object_root)
+    goto bad_shape;
+
   return TRUE;
+
+bad_shape:
+  g_set_error (error, QM_ERROR, QM_ERROR_BAD_DATA,
+               _("The warehouse sent an answer that is not valid JSON (one object, strict "
+                 "syntax); it may have been cut off"));
+  return FALSE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -183,9 +226,11 @@ parse_object (const char  *data,
 
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, QM_ERROR, QM_ERROR_BAD_DATA,
                    _("The warehouse sent an answer that is not valid JSON (%s); it may have "
-                     "been cut off"), local_error->message);
+                     "been cut off"), detail);
       return NULL;
     }
 
@@ -270,6 +315,11 @@ get_string (Ctx         *ctx,
     return bad_type (ctx, member, nullable ? _("a string or null") : _("a string"));
 
   *out_value = json_node_get_string (node);
+
+  /* json-glib turns a lone surrogate escape into bytes that are not UTF-8. */
+  if (!g_utf8_validate (*out_value, -1, NULL))
+    return bad_type (ctx, member, _("valid text"));
+
   return TRUE;
 }
 
