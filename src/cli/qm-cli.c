@@ -30,6 +30,7 @@
 #include "qm-error.h"
 #include "qm-report.h"
 #include "qm-store.h"
+#include "qm-store-ledger.h"
 #include "qm-sync.h"
 #include "qm-token.h"
 
@@ -639,6 +640,444 @@ cmd_report_audit (Globals *globals,
   if (!close_output (out, ok, ok ? &error : NULL) || !ok)
     return fail_with_error (error);
 
+  /* A manifest beside a CSV file, as for every report. */
+  if (file != NULL && format == QM_REPORT_FORMAT_CSV)
+    {
+      g_autofree char *path = g_file_get_path (file);
+      QmReportDigest digest = { 0 };
+      const char * const parameters[] = {
+        "from", from_day != NULL ? from_day : "", "to", to_day != NULL ? to_day : "",
+        "time_zone", tz, "bom", bom ? "true" : "false", NULL,
+      };
+
+      if (!qm_report_digest_file (path, &digest, &error) ||
+          !qm_report_write_manifest (store, path, "audit", parameters, &digest, &error))
+        return fail_with_error (error);
+    }
+
+  return EXIT_OK;
+}
+
+/* The options every finance report shares. */
+typedef struct
+{
+  char     *format_name;
+  char     *output;
+  gboolean  bom;
+} ReportOptions;
+
+static void
+report_options_clear (ReportOptions *options)
+{
+  g_clear_pointer (&options->format_name, g_free);
+  g_clear_pointer (&options->output, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReportOptions, report_options_clear)
+
+typedef gboolean (*ReportWriteFunc) (QmStore         *store,
+                                     QmReportFormat   format,
+                                     QmCsvFlags       flags,
+                                     GOutputStream   *stream,
+                                     QmReportDigest  *out_digest,
+                                     gpointer         user_data,
+                                     GError         **error);
+
+/* Writes a report to --output (or stdout) and, for a CSV file, its
+ * manifest beside it. */
+static int
+run_report (QmStore            *store,
+            ReportOptions      *options,
+            const char         *report,
+            const char * const *parameters,
+            ReportWriteFunc     write,
+            gpointer            user_data)
+{
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) params = g_ptr_array_new ();
+  QmReportFormat format = QM_REPORT_FORMAT_CSV;
+  QmReportDigest digest = { 0 };
+  int status;
+  gboolean ok;
+
+  if (options->format_name != NULL &&
+      (status = parse_format (options->format_name, FALSE, &format)) != EXIT_OK)
+    return status;
+
+  out = open_output (options->output, &file, &error);
+  if (out == NULL)
+    return fail_with_error (error);
+
+  ok = write (store, format, options->bom ? QM_CSV_FLAGS_BOM : QM_CSV_FLAGS_NONE, out, &digest,
+              user_data, &error);
+  if (!close_output (out, ok, ok ? &error : NULL) || !ok)
+    return fail_with_error (error);
+
+  if (file == NULL || format != QM_REPORT_FORMAT_CSV)
+    return EXIT_OK;
+
+  for (guint i = 0; parameters != NULL && parameters[i] != NULL; i++)
+    g_ptr_array_add (params, (char *) parameters[i]);
+  g_ptr_array_add (params, (char *) "bom");
+  g_ptr_array_add (params, (char *) (options->bom ? "true" : "false"));
+  g_ptr_array_add (params, NULL);
+
+  {
+    g_autofree char *path = g_file_get_path (file);
+
+    if (!qm_report_write_manifest (store, path, report, (const char * const *) params->pdata,
+                                   &digest, &error))
+      return fail_with_error (error);
+  }
+
+  return EXIT_OK;
+}
+
+#define REPORT_OPTION_ENTRIES(options)                                              \
+    { "format", 0, 0, G_OPTION_ARG_STRING, &(options).format_name,                  \
+      N_("csv or json (default csv)"), N_("FORMAT") },                              \
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &(options).output,                   \
+      N_("Write to FILE (and its manifest to FILE.manifest.json) instead of "       \
+         "standard output"), N_("FILE") },                                          \
+    { "bom", 0, 0, G_OPTION_ARG_NONE, &(options).bom,                               \
+      N_("Start a CSV file with a byte order mark (for Excel)"), NULL }
+
+typedef struct
+{
+  const char *from_at;
+  const char *to_at;
+} Period;
+
+static gboolean
+write_ledger (QmStore         *store,
+              QmReportFormat   format,
+              QmCsvFlags       flags,
+              GOutputStream   *stream,
+              QmReportDigest  *out_digest,
+              gpointer         user_data,
+              GError         **error)
+{
+  Period *period = user_data;
+
+  return qm_report_write_ledger (store, period->from_at, period->to_at, format, flags, stream,
+                                 out_digest, NULL, error);
+}
+
+static gboolean
+write_valuation (QmStore         *store,
+                 QmReportFormat   format,
+                 QmCsvFlags       flags,
+                 GOutputStream   *stream,
+                 QmReportDigest  *out_digest,
+                 gpointer         user_data,
+                 GError         **error)
+{
+  Period *period = user_data;
+
+  return qm_report_write_valuation (store, period->to_at, format, flags, stream, out_digest,
+                                    NULL, error);
+}
+
+static gboolean
+write_summary (QmStore         *store,
+               QmReportFormat   format,
+               QmCsvFlags       flags,
+               GOutputStream   *stream,
+               QmReportDigest  *out_digest,
+               gpointer         user_data,
+               GError         **error)
+{
+  Period *period = user_data;
+
+  return qm_report_write_summary (store, period->to_at, format, flags, stream, out_digest,
+                                  NULL, error);
+}
+
+static gboolean
+write_reconciliation (QmStore         *store,
+                      QmReportFormat   format,
+                      QmCsvFlags       flags,
+                      GOutputStream   *stream,
+                      QmReportDigest  *out_digest,
+                      gpointer         user_data,
+                      GError         **error)
+{
+  return qm_report_write_reconciliation (store, format, flags, stream, out_digest, NULL, error);
+}
+
+static int
+cmd_report_ledger (Globals *globals,
+                   int      argc,
+                   char   **argv)
+{
+  g_auto(ReportOptions) options = { 0 };
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from_day = NULL;
+  g_autofree char *to_day = NULL;
+  g_autofree char *from_at = NULL;
+  g_autofree char *to_at = NULL;
+  g_autofree char *tz = NULL;
+  Period period;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from_day,
+      N_("First day of the period, YYYY-MM-DD"), N_("DAY") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to_day,
+      N_("Last day of the period, YYYY-MM-DD, inclusive"), N_("DAY") },
+    REPORT_OPTION_ENTRIES (options),
+    { NULL }
+  };
+
+  if (!parse_options (NULL,
+                      _("Stock ledger for a period: opening, received, issued and closing "
+                        "quantities and values per warehouse and SKU."),
+                      entries, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("report ledger takes no arguments"));
+  if (from_day == NULL || to_day == NULL)
+    return usage_error (_("report ledger needs --from and --to"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  tz = qm_store_get_setting (store, "company_timezone", "UTC");
+  if (!qm_report_day_range (from_day, to_day, tz, &from_at, &to_at, &error))
+    return fail_with_error (error);
+
+  period.from_at = from_at;
+  period.to_at = to_at;
+  {
+    const char * const parameters[] = { "from", from_day, "to", to_day, "time_zone", tz, NULL };
+
+    return run_report (store, &options, "ledger", parameters, write_ledger, &period);
+  }
+}
+
+/* report valuation and report summary: both value stock at the end of a day. */
+static int
+report_at_day (Globals         *globals,
+               int              argc,
+               char           **argv,
+               const char      *report,
+               const char      *summary,
+               ReportWriteFunc  write)
+{
+  g_auto(ReportOptions) options = { 0 };
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *day = NULL;
+  g_autofree char *from_at = NULL;
+  g_autofree char *to_at = NULL;
+  g_autofree char *tz = NULL;
+  Period period;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "at", 0, 0, G_OPTION_ARG_STRING, &day,
+      N_("Value stock at the end of this day, YYYY-MM-DD"), N_("DAY") },
+    REPORT_OPTION_ENTRIES (options),
+    { NULL }
+  };
+
+  if (!parse_options (NULL, summary, entries, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    {
+      g_autofree char *message = g_strdup_printf (_("report %s takes no arguments"), report);
+      return usage_error (message);
+    }
+  if (day == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("report %s needs --at"), report);
+      return usage_error (message);
+    }
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  tz = qm_store_get_setting (store, "company_timezone", "UTC");
+  if (!qm_report_day_range (day, day, tz, &from_at, &to_at, &error))
+    return fail_with_error (error);
+
+  period.from_at = from_at;
+  period.to_at = to_at;
+  {
+    const char * const parameters[] = { "at", day, "time_zone", tz, NULL };
+
+    return run_report (store, &options, report, parameters, write, &period);
+  }
+}
+
+static int
+cmd_report_valuation (Globals *globals,
+                      int      argc,
+                      char   **argv)
+{
+  return report_at_day (globals, argc, argv, "valuation",
+                        _("Inventory value at the end of a day, per warehouse and SKU, at "
+                          "moving weighted average cost."),
+                        write_valuation);
+}
+
+static int
+cmd_report_summary (Globals *globals,
+                    int      argc,
+                    char   **argv)
+{
+  return report_at_day (globals, argc, argv, "summary",
+                        _("Inventory quantity, value and share by warehouse and category at "
+                          "the end of a day."),
+                        write_summary);
+}
+
+static int
+cmd_report_reconciliation (Globals *globals,
+                           int      argc,
+                           char   **argv)
+{
+  g_auto(ReportOptions) options = { 0 };
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    REPORT_OPTION_ENTRIES (options),
+    { NULL }
+  };
+
+  if (!parse_options (NULL,
+                      _("Where each warehouse's movements and its stock snapshot disagree, as "
+                        "of its last sync."),
+                      entries, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("report reconciliation takes no arguments"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  return run_report (store, &options, "reconciliation", NULL, write_reconciliation, NULL);
+}
+
+static int
+cmd_report_verify (Globals *globals,
+                   int      argc,
+                   char   **argv)
+{
+  g_autoptr(GError) error = NULL;
+  QmReportDigest digest = { 0 };
+  int status = EXIT_OK;
+
+  if (!parse_options (_("FILE"),
+                      _("Check an exported CSV against the manifest beside it "
+                        "(FILE.manifest.json): same SHA-256, same number of rows."),
+                      NULL, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 2)
+    return usage_error (_("report verify needs exactly one FILE"));
+
+  if (!qm_report_verify (argv[1], &digest, &error))
+    return fail_with_error (error);
+
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        "%s matches its manifest: %" G_GUINT64_FORMAT " row, SHA-256 %s\n",
+                        "%s matches its manifest: %" G_GUINT64_FORMAT " rows, SHA-256 %s\n",
+                        digest.rows),
+           argv[1], digest.rows, digest.sha256);
+  return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* period                                                                   */
+
+static int
+cmd_period_close (Globals *globals,
+                  int      argc,
+                  char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) closed = NULL;
+  g_autofree char *tz = NULL;
+  int status = EXIT_OK;
+
+  if (!parse_options (_("YYYY-MM"),
+                      _("Close a month: store its ledger and closing valuation with their "
+                        "hashes. Its reports never change afterwards; movements that arrive "
+                        "later dated inside it count in the first open month."),
+                      NULL, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 2)
+    return usage_error (_("period close needs exactly one month, YYYY-MM"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  tz = qm_store_get_setting (store, "company_timezone", "UTC");
+  if (!qm_report_close_period (store, argv[1], tz, NULL, &error))
+    return fail_with_error (error);
+
+  closed = qm_store_list_closed_periods (store, &error);
+  if (closed == NULL)
+    return fail_with_error (error);
+
+  for (guint i = 0; i < closed->len; i++)
+    {
+      const QmPeriodClose *close = g_ptr_array_index (closed, i);
+
+      if (strcmp (close->month, argv[1]) == 0)
+        g_print (_("Closed %s: ledger SHA-256 %s, valuation SHA-256 %s\n"),
+                 close->month, close->ledger_sha256, close->valuation_sha256);
+    }
+
+  return EXIT_OK;
+}
+
+static int
+cmd_period_list (Globals *globals,
+                 int      argc,
+                 char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) closed = NULL;
+  int status = EXIT_OK;
+
+  if (!parse_options (NULL, _("List the closed months."), NULL, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("period list takes no arguments"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  closed = qm_store_list_closed_periods (store, &error);
+  if (closed == NULL)
+    return fail_with_error (error);
+
+  if (closed->len == 0)
+    g_printerr (_("No month is closed yet; close one with “period close YYYY-MM”.\n"));
+
+  for (guint i = 0; i < closed->len; i++)
+    {
+      const QmPeriodClose *close = g_ptr_array_index (closed, i);
+
+      g_print ("%s\t%s\t%s\t%s\t%s\n", close->month, close->closed_at, close->closed_by,
+               close->ledger_sha256, close->valuation_sha256);
+    }
+
   return EXIT_OK;
 }
 
@@ -791,7 +1230,16 @@ static const Command commands[] = {
   { "stock", NULL, cmd_stock, N_("On-hand stock per warehouse, SKU and status") },
   { "channel", "add", cmd_channel_add, N_("Add a sales channel") },
   { "channel", "list", cmd_channel_list, N_("List the sales channels") },
+  { "report", "ledger", cmd_report_ledger, N_("Export the stock ledger for a period") },
+  { "report", "valuation", cmd_report_valuation, N_("Export inventory value at the end of a day") },
+  { "report", "summary", cmd_report_summary,
+    N_("Export inventory by warehouse and category at the end of a day") },
+  { "report", "reconciliation", cmd_report_reconciliation,
+    N_("Export where ledger and snapshot disagree") },
   { "report", "audit", cmd_report_audit, N_("Export the audit trail for a period") },
+  { "report", "verify", cmd_report_verify, N_("Check an exported CSV against its manifest") },
+  { "period", "close", cmd_period_close, N_("Close a month; its reports are frozen") },
+  { "period", "list", cmd_period_list, N_("List the closed months") },
   { "audit", "verify", cmd_audit_verify, N_("Check the audit trail's hash chain") },
 };
 

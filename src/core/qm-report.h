@@ -14,6 +14,13 @@
 
 G_BEGIN_DECLS
 
+/* What an exported CSV holds: its data rows and the SHA-256 of its bytes. */
+typedef struct
+{
+  guint64 rows;
+  char    sha256[65];
+} QmReportDigest;
+
 typedef enum
 {
   QM_REPORT_FORMAT_CSV,
@@ -43,5 +50,63 @@ gboolean qm_report_write_audit        (QmStore         *store,
                                        GOutputStream   *stream,
                                        GCancellable    *cancellable,
                                        GError         **error);
+
+gboolean qm_report_write_ledger         (QmStore               *store,
+                                         const char            *from_at,
+                                         const char            *to_at,
+                                         QmReportFormat         format,
+                                         QmCsvFlags             flags,
+                                         GOutputStream         *stream,
+                                         QmReportDigest        *out_digest,
+                                         GCancellable          *cancellable,
+                                         GError               **error);
+gboolean qm_report_write_valuation      (QmStore               *store,
+                                         const char            *at,
+                                         QmReportFormat         format,
+                                         QmCsvFlags             flags,
+                                         GOutputStream         *stream,
+                                         QmReportDigest        *out_digest,
+                                         GCancellable          *cancellable,
+                                         GError               **error);
+gboolean qm_report_write_summary        (QmStore               *store,
+                                         const char            *at,
+                                         QmReportFormat         format,
+                                         QmCsvFlags             flags,
+                                         GOutputStream         *stream,
+                                         QmReportDigest        *out_digest,
+                                         GCancellable          *cancellable,
+                                         GError               **error);
+gboolean qm_report_write_reconciliation (QmStore               *store,
+                                         QmReportFormat         format,
+                                         QmCsvFlags             flags,
+                                         GOutputStream         *stream,
+                                         QmReportDigest        *out_digest,
+                                         GCancellable          *cancellable,
+                                         GError               **error);
+
+gboolean qm_report_month_range          (const char            *month,
+                                         const char            *time_zone,
+                                         char                 **out_from_at,
+                                         char                 **out_to_at,
+                                         GError               **error);
+gboolean qm_report_close_period         (QmStore               *store,
+                                         const char            *month,
+                                         const char            *time_zone,
+                                         const char            *user,
+                                         GError               **error);
+
+char    *qm_report_manifest_path        (const char            *csv_path);
+gboolean qm_report_digest_file          (const char            *path,
+                                         QmReportDigest        *out_digest,
+                                         GError               **error);
+gboolean qm_report_write_manifest       (QmStore               *store,
+                                         const char            *csv_path,
+                                         const char            *report,
+                                         const char * const    *parameters,
+                                         const QmReportDigest  *digest,
+                                         GError               **error);
+gboolean qm_report_verify               (const char            *csv_path,
+                                         QmReportDigest        *out_digest,
+                                         GError               **error);
 
 G_END_DECLS

@@ -209,11 +209,87 @@ static const char migration_3[] =
   "ALTER TABLE sync_state ADD COLUMN discrepancies INTEGER NOT NULL DEFAULT 0;\n"
   "ALTER TABLE sync_state ADD COLUMN negative_folds INTEGER NOT NULL DEFAULT 0;\n";
 
+/* Version 4: valuation and period close. The moving average folded so
+ * far per warehouse and SKU (so a sync only folds what is new), the cost
+ * each transfer carried between warehouses, the months finance closed
+ * with their frozen figures, and an index that lets a report stream the
+ * ledger one SKU at a time. */
+static const char migration_4[] =
+  "CREATE INDEX movement_by_warehouse_sku ON movement (warehouse_id, sku, seq);\n"
+  "CREATE TABLE valuation_state (\n"
+  "  warehouse_id TEXT NOT NULL REFERENCES warehouse (id) ON DELETE CASCADE,\n"
+  "  sku          TEXT NOT NULL,\n"
+  "  quantity     INTEGER NOT NULL,\n"
+  "  average_e4   INTEGER NOT NULL,\n"
+  "  last_seq     INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (warehouse_id, sku)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE valuation_cursor (\n"
+  "  warehouse_id TEXT PRIMARY KEY REFERENCES warehouse (id) ON DELETE CASCADE,\n"
+  "  folded_seq   INTEGER NOT NULL,\n"
+  "  folded_count INTEGER NOT NULL\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE valuation_transfer (\n"
+  "  warehouse_id TEXT NOT NULL REFERENCES warehouse (id) ON DELETE CASCADE,\n"
+  "  seq          INTEGER NOT NULL,\n"
+  "  kind         TEXT NOT NULL CHECK (kind IN ('transfer_in', 'transfer_out')),\n"
+  "  counterparty TEXT NOT NULL,\n"
+  "  reference    TEXT NOT NULL,\n"
+  "  sku          TEXT NOT NULL,\n"
+  "  average_e4   INTEGER,\n"
+  "  PRIMARY KEY (warehouse_id, seq)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE INDEX valuation_transfer_match\n"
+  "  ON valuation_transfer (kind, warehouse_id, counterparty, reference, sku);\n"
+  "CREATE TABLE period_close (\n"
+  "  month            TEXT PRIMARY KEY,\n"
+  "  starts_at        TEXT NOT NULL,\n"
+  "  ends_at          TEXT NOT NULL,\n"
+  "  closed_at        TEXT NOT NULL,\n"
+  "  closed_by        TEXT NOT NULL,\n"
+  "  ledger_sha256    TEXT NOT NULL,\n"
+  "  valuation_sha256 TEXT NOT NULL\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE period_watermark (\n"
+  "  month        TEXT NOT NULL REFERENCES period_close (month) ON DELETE CASCADE,\n"
+  "  warehouse_id TEXT NOT NULL,\n"
+  "  seq          INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (month, warehouse_id)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE period_ledger (\n"
+  "  month             TEXT NOT NULL REFERENCES period_close (month) ON DELETE CASCADE,\n"
+  "  warehouse_id      TEXT NOT NULL,\n"
+  "  sku               TEXT NOT NULL,\n"
+  "  name              TEXT NOT NULL,\n"
+  "  category          TEXT NOT NULL,\n"
+  "  opening_quantity  INTEGER NOT NULL,\n"
+  "  received_quantity INTEGER NOT NULL,\n"
+  "  issued_quantity   INTEGER NOT NULL,\n"
+  "  closing_quantity  INTEGER NOT NULL,\n"
+  "  opening_value_e4  INTEGER NOT NULL,\n"
+  "  closing_value_e4  INTEGER NOT NULL,\n"
+  "  currency          TEXT NOT NULL,\n"
+  "  PRIMARY KEY (month, warehouse_id, sku)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE period_valuation (\n"
+  "  month        TEXT NOT NULL REFERENCES period_close (month) ON DELETE CASCADE,\n"
+  "  warehouse_id TEXT NOT NULL,\n"
+  "  sku          TEXT NOT NULL,\n"
+  "  name         TEXT NOT NULL,\n"
+  "  category     TEXT NOT NULL,\n"
+  "  quantity     INTEGER NOT NULL,\n"
+  "  unit_cost_e4 INTEGER NOT NULL,\n"
+  "  value_e4     INTEGER NOT NULL,\n"
+  "  currency     TEXT NOT NULL,\n"
+  "  PRIMARY KEY (month, warehouse_id, sku)\n"
+  ") WITHOUT ROWID;\n";
+
 static const char * const migrations[] = {
   NULL,
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == QM_SCHEMA_VERSION + 1);
