@@ -492,6 +492,7 @@ run_sync (Fixture *fixture)
   Wait wait = { 0 };
 
   qm_sync_set_page_size (sync, PAGE_SIZE);
+  qm_sync_set_batch_rows (sync, PAGE_SIZE);
   qm_sync_set_timeout (sync, 1500);
   qm_sync_set_backoff (sync, 20, 3);
 
@@ -925,6 +926,7 @@ test_sigkill (Fixture       *fixture,
       guint delay_ms = g_test_rand_int_range (30, 400);
 
       g_subprocess_launcher_setenv (launcher, "QM_SYNC_PAGE_SIZE", "20", TRUE);
+      g_subprocess_launcher_setenv (launcher, "QM_SYNC_BATCH_ROWS", "60", TRUE);
       g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
       child = g_subprocess_launcher_spawn (launcher, &error, cli, "--db", fixture->db_path,
                                            "sync", NULL);

@@ -39,6 +39,7 @@
 #define DEFAULT_TIMEOUT_MS   30000
 #define DEFAULT_BACKOFF_MS   500
 #define DEFAULT_ATTEMPTS     4
+#define DEFAULT_BATCH_ROWS   10000
 #define MAX_RETRY_AFTER_S    60
 #define MAX_WALK_RESTARTS    3
 #define MAX_PARALLEL         4
@@ -71,6 +72,7 @@ struct _QmSync
   guint        timeout_ms;
   guint        backoff_ms;
   guint        attempts;
+  guint        batch_rows;
   guint        n_running;
 };
 
@@ -114,6 +116,8 @@ typedef struct
   gint64           target_seq;
   gint64           as_of_seq;
   gboolean         stock_done;
+  GPtrArray       *pending;      /* QmMovementPage fetched but not committed yet */
+  gsize            pending_rows;
 
   /* the request in flight */
   guint            attempt;
@@ -244,6 +248,7 @@ qm_sync_init (QmSync *self)
   self->timeout_ms = env_uint ("QM_SYNC_TIMEOUT_MS", DEFAULT_TIMEOUT_MS);
   self->backoff_ms = env_uint ("QM_SYNC_BACKOFF_MS", DEFAULT_BACKOFF_MS);
   self->attempts = env_uint ("QM_SYNC_ATTEMPTS", DEFAULT_ATTEMPTS);
+  self->batch_rows = env_uint ("QM_SYNC_BATCH_ROWS", DEFAULT_BATCH_ROWS);
 
   self->session = soup_session_new_with_options ("user-agent", "Quartermaster/" PACKAGE_VERSION,
                                                  "max-conns", 16,
@@ -302,6 +307,23 @@ qm_sync_set_timeout (QmSync *self,
   self->timeout_ms = timeout_ms;
 }
 
+/**
+ * qm_sync_set_batch_rows:
+ * @batch_rows: commit movements once this many are fetched (whole pages)
+ *
+ * Fewer, larger transactions are much faster (secondary indexes); a crash
+ * loses at most the uncommitted pages, which the next sync fetches again.
+ */
+void
+qm_sync_set_batch_rows (QmSync *self,
+                        guint   batch_rows)
+{
+  g_return_if_fail (QM_IS_SYNC (self));
+  g_return_if_fail (batch_rows >= 1);
+
+  self->batch_rows = batch_rows;
+}
+
 void
 qm_sync_set_backoff (QmSync *self,
                      guint   base_ms,
@@ -351,6 +373,7 @@ pull_new (QmSync       *sync,
   pull->result = g_new0 (QmSyncResult, 1);
   pull->result->warnings = g_ptr_array_new_with_free_func (g_free);
   pull->result->snapshot_seq = -1;
+  pull->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) qm_movement_page_free);
 
   return pull;
 }
@@ -374,6 +397,7 @@ pull_free (Pull *pull)
       g_free (pull->token);
     }
   g_free (pull->page_token);
+  g_clear_pointer (&pull->pending, g_ptr_array_unref);
   g_clear_pointer (&pull->body, g_byte_array_unref);
   g_clear_pointer (&pull->bytes, g_bytes_unref);
   g_clear_error (&pull->step_error);
@@ -460,6 +484,9 @@ worker_prepare (Pull          *pull,
         return FALSE;
       pull->cursor = state.cursor_seq;
     }
+
+  if (pull->token != NULL)
+    return TRUE;   /* given by the caller (a probe of a token not stored yet) */
 
   if (pull->token_file != NULL)
     pull->token = qm_token_read_file (pull->token_file, error);
@@ -548,6 +575,38 @@ worker_products (Pull    *pull,
   return TRUE;
 }
 
+/* Commits the pages fetched since the last commit, in one transaction with
+ * the cursor after the last of them. A failure before this drops them
+ * (they are fetched again next time); nothing half is ever stored. */
+static gboolean
+flush_pending (Pull    *pull,
+               GError **error)
+{
+  g_autoptr(GArray) rows = NULL;
+  gsize inserted = 0;
+
+  if (pull->pending->len == 0)
+    return TRUE;
+
+  rows = g_array_sized_new (FALSE, FALSE, sizeof (QmMovement), pull->pending_rows);
+  for (guint i = 0; i < pull->pending->len; i++)
+    {
+      QmMovementPage *page = g_ptr_array_index (pull->pending, i);
+
+      g_array_append_vals (rows, page->movements->data, page->movements->len);
+    }
+
+  if (!qm_store_insert_movements (pull->store, pull->warehouse_id,
+                                  (const QmMovement *) rows->data, rows->len, pull->cursor,
+                                  &inserted, error))
+    return FALSE;
+
+  pull->result->new_movements += inserted;
+  g_ptr_array_set_size (pull->pending, 0);
+  pull->pending_rows = 0;
+  return TRUE;
+}
+
 static gboolean
 worker_movements (Pull    *pull,
                   GError **error)
@@ -555,7 +614,6 @@ worker_movements (Pull    *pull,
   g_autoptr(QmMovementPage) page = NULL;
   gsize len;
   const char *data = g_bytes_get_data (pull->bytes, &len);
-  gsize inserted = 0;
   gint64 new_cursor = pull->cursor;
   gboolean complete;
 
@@ -580,14 +638,8 @@ worker_movements (Pull    *pull,
   if (page->movements->len > 0)
     new_cursor = g_array_index (page->movements, QmMovement, page->movements->len - 1).seq;
 
-  if (!qm_store_insert_movements (pull->store, pull->warehouse_id,
-                                  (const QmMovement *) page->movements->data,
-                                  page->movements->len, new_cursor, &inserted, error))
-    return FALSE;
-
   pull->cursor = new_cursor;
   pull->remote_last_seq = MAX (pull->remote_last_seq, page->last_seq);
-  pull->result->new_movements += inserted;
 
   if (page->n_quarantined > 0)
     {
@@ -611,6 +663,13 @@ worker_movements (Pull    *pull,
   complete = page->movements->len == 0 || new_cursor >= page->last_seq;
   if (pull->target_seq >= 0 && pull->cursor >= pull->target_seq)
     complete = TRUE;
+
+  /* Whole pages are committed together, with the cursor after the last. */
+  pull->pending_rows += page->movements->len;
+  g_ptr_array_add (pull->pending, g_steal_pointer (&page));
+  if ((complete || pull->pending_rows >= pull->sync->batch_rows) &&
+      !flush_pending (pull, error))
+    return FALSE;
 
   if (!complete)
     pull->next_phase = PHASE_MOVEMENTS;
@@ -1450,6 +1509,42 @@ qm_sync_probe_async (QmSync              *self,
   g_task_set_source_tag (pull->probe_task, qm_sync_probe_async);
   pull->base_url = g_strdup (base_url);
   pull->token_file = g_strdup (token_file);
+
+  set_running (self, +1);
+  pull_start (pull);
+}
+
+/**
+ * qm_sync_probe_with_token_async:
+ * @self: a #QmSync
+ * @base_url: a checked base URL (see qm_endpoint_url_check())
+ * @token: (nullable): the bearer token to send, or %NULL to send none
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the endpoint's own description
+ * @user_data: data for @callback
+ *
+ * Like qm_sync_probe_async(), with a token that is neither in a file nor
+ * in the keyring yet (one typed in a dialog, say). Finish it with
+ * qm_sync_probe_finish().
+ */
+void
+qm_sync_probe_with_token_async (QmSync              *self,
+                                const char          *base_url,
+                                const char          *token,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Pull *pull;
+
+  g_return_if_fail (QM_IS_SYNC (self));
+  g_return_if_fail (base_url != NULL);
+
+  pull = pull_new (self, cancellable);
+  pull->probe_task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (pull->probe_task, qm_sync_probe_async);
+  pull->base_url = g_strdup (base_url);
+  pull->token = g_strdup (token != NULL && *token != '\0' ? token : NULL);
 
   set_running (self, +1);
   pull_start (pull);

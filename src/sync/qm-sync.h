@@ -40,6 +40,8 @@ void             qm_sync_set_page_size     (QmSync               *self,
                                             guint                 page_size);
 void             qm_sync_set_timeout       (QmSync               *self,
                                             guint                 timeout_ms);
+void             qm_sync_set_batch_rows    (QmSync               *self,
+                                            guint                 batch_rows);
 void             qm_sync_set_backoff       (QmSync               *self,
                                             guint                 base_ms,
                                             guint                 attempts);
@@ -58,6 +60,12 @@ void             qm_sync_probe_async       (QmSync               *self,
                                             GCancellable         *cancellable,
                                             GAsyncReadyCallback   callback,
                                             gpointer              user_data);
+void             qm_sync_probe_with_token_async (QmSync               *self,
+                                                 const char           *base_url,
+                                                 const char           *token,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
 QmWarehouseInfo *qm_sync_probe_finish      (QmSync               *self,
                                             GAsyncResult         *result,
                                             GError              **error);
