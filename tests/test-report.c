@@ -360,6 +360,66 @@ test_cli_audit_verify_tampered (Fixture       *fixture,
 }
 
 static void
+test_cli_allocation (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  seed_stock (fixture->path);
+
+  {
+    g_auto(Run) a = { 0 };
+    g_auto(Run) b = { 0 };
+    run_cli (&a, fixture->path, "channel", "add", "app", "--name", "Own app", NULL);
+    run_cli (&b, fixture->path, "channel", "add", "web", "--name", "PC web", NULL);
+    g_assert_cmpint (a.status + b.status, ==, 0);
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (&run, fixture->path, "allocation", "set", "--sku", "SKU-10", "--mode", "ratio",
+             "--weight", "app=60", "--weight", "web=40", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  {
+    /* 10 qualified units of SKU-10 (the 2 defective are not for sale): 6 and 4 */
+    g_auto(Run) run = { 0 };
+    run_cli (&run, fixture->path, "allocation", "show", "--sku", "SKU-10", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (run.out, ==,
+                     "sku,channel,regular,promotional,pre_sale,oversell,sellable\r\n"
+                     "SKU-10,app,6,0,0,0,6\r\n"
+                     "SKU-10,web,4,0,0,0,4\r\n");
+  }
+  {
+    /* no rule of its own: the default shares the whole pool with every channel */
+    g_auto(Run) run = { 0 };
+    run_cli (&run, fixture->path, "allocation", "show", "--sku", "SKU-9", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (run.out, ==,
+                     "sku,channel,regular,promotional,pre_sale,oversell,sellable\r\n"
+                     "SKU-9,app,9,0,0,0,9\r\n"
+                     "SKU-9,web,9,0,0,0,9\r\n");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (&run, fixture->path, "report", "audit", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, ",allocation.set,sku:SKU-10,,"));
+    g_assert_nonnull (strstr (run.out, "\"\"app\"\":60,\"\"web\"\":40"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (&run, fixture->path, "allocation", "set", "--sku", "SKU-10", "--mode", "ratio",
+             "--weight", "fax=1", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "fax"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (&run, fixture->path, "allocation", "set", "--mode", "ratio", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+  }
+}
+
+static void
 test_cli_usage (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -530,6 +590,7 @@ main (int   argc,
   ADD ("/cli/endpoints-and-channels", test_cli_endpoints_and_channels);
   ADD ("/cli/audit-verify-tampered", test_cli_audit_verify_tampered);
   ADD ("/cli/usage", test_cli_usage);
+  ADD ("/cli/allocation", test_cli_allocation);
   ADD ("/cli/refuses-bad-files", test_cli_refuses_bad_files);
 
 #undef ADD

@@ -30,6 +30,7 @@
 #include "qm-error.h"
 #include "qm-report.h"
 #include "qm-store.h"
+#include "qm-store-allocation.h"
 #include "qm-store-ledger.h"
 #include "qm-sync.h"
 #include "qm-token.h"
@@ -806,6 +807,203 @@ write_reconciliation (QmStore         *store,
   return qm_report_write_reconciliation (store, format, flags, stream, out_digest, NULL, error);
 }
 
+/* ------------------------------------------------------------------------ */
+/* allocation                                                               */
+
+/* Parses CH=N pairs; N a whole number from 0 to @max. */
+static gboolean
+parse_channel_values (char       **pairs,
+                      const char  *option,
+                      gint64       max,
+                      GPtrArray   *out_channels,
+                      GArray      *out_values,
+                      GError     **error)
+{
+  for (guint i = 0; pairs != NULL && pairs[i] != NULL; i++)
+    {
+      const char *eq = strchr (pairs[i], '=');
+      guint64 value;
+
+      if (eq == NULL || eq == pairs[i] ||
+          !g_ascii_string_to_unsigned (eq + 1, 10, 0, (guint64) max, &value, NULL))
+        {
+          g_set_error (error, QM_ERROR, QM_ERROR_INVALID_INPUT,
+                       _("--%s wants CHANNEL=NUMBER (a whole number from 0 to %" G_GINT64_FORMAT
+                         "), not “%s”"), option, max, pairs[i]);
+          return FALSE;
+        }
+
+      g_ptr_array_add (out_channels, g_strndup (pairs[i], eq - pairs[i]));
+      {
+        gint64 v = (gint64) value;
+        g_array_append_val (out_values, v);
+      }
+    }
+
+  g_ptr_array_add (out_channels, NULL);
+  return TRUE;
+}
+
+static int
+cmd_allocation_set (Globals *globals,
+                    int      argc,
+                    char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *category = NULL;
+  g_autofree char *sku = NULL;
+  g_autofree char *mode_name = NULL;
+  g_autofree char *buffer = NULL;
+  g_auto(GStrv) weight_pairs = NULL;
+  g_auto(GStrv) oversell_pairs = NULL;
+  g_autoptr(GPtrArray) weight_channels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) weights = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) oversell_channels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) oversell = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *after = NULL;
+  gboolean is_default = FALSE;
+  int window_days = 28;
+  int min_share = 0;
+  int status = EXIT_OK;
+  QmAllocationRuleSpec spec = { 0 };
+  GOptionEntry entries[] = {
+    { "default", 0, 0, G_OPTION_ARG_NONE, &is_default,
+      N_("The rule for every SKU without a more specific one"), NULL },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category,
+      N_("The rule for one product category"), N_("CATEGORY") },
+    { "sku", 0, 0, G_OPTION_ARG_STRING, &sku, N_("The rule for one SKU"), N_("SKU") },
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &mode_name,
+      N_("shared, ratio, region or performance"), N_("MODE") },
+    { "weight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &weight_pairs,
+      N_("A channel's weight (repeat for each channel; unlisted channels get none)"),
+      N_("CHANNEL=WEIGHT") },
+    { "buffer", 0, 0, G_OPTION_ARG_STRING, &buffer,
+      N_("Safety buffer held back from every channel: units, or a percentage such as 10%"),
+      N_("N") },
+    { "oversell", 0, 0, G_OPTION_ARG_STRING_ARRAY, &oversell_pairs,
+      N_("A channel may sell this percentage of its regular stock beyond it"),
+      N_("CHANNEL=PERCENT") },
+    { "window-days", 0, 0, G_OPTION_ARG_INT, &window_days,
+      N_("Performance mode: days of sales that set the weights (default 28)"), N_("DAYS") },
+    { "min-share", 0, 0, G_OPTION_ARG_INT, &min_share,
+      N_("Performance mode: the least share, in percent, of any active channel"), N_("PERCENT") },
+    { NULL }
+  };
+
+  if (!parse_options (NULL, _("Set how a scope's stock is allocated to the sales channels."),
+                      entries, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("allocation set takes no arguments"));
+  if ((is_default ? 1 : 0) + (category != NULL ? 1 : 0) + (sku != NULL ? 1 : 0) != 1)
+    return usage_error (_("allocation set needs exactly one of --default, --category C, --sku S"));
+  if (mode_name == NULL || !qm_allocation_mode_from_string (mode_name, &spec.mode))
+    return usage_error (_("allocation set needs --mode shared, ratio, region or performance"));
+  if (min_share < 0 || min_share > 100)
+    return usage_error (_("--min-share is a percentage from 0 to 100"));
+
+  if (buffer != NULL)
+    {
+      gsize len = strlen (buffer);
+      guint64 value;
+      gboolean percent = len > 0 && buffer[len - 1] == '%';
+      g_autofree char *digits = g_strndup (buffer, percent ? len - 1 : len);
+
+      if (!g_ascii_string_to_unsigned (digits, 10, 0, percent ? 100 : QM_ALLOC_QUANTITY_MAX,
+                                       &value, NULL))
+        return usage_error (_("--buffer wants a number of units, or a percentage such as 10%"));
+      if (percent)
+        spec.buffer_percent = (int) value;
+      else
+        spec.buffer_units = (gint64) value;
+    }
+
+  if (!parse_channel_values (weight_pairs, "weight", QM_ALLOC_QUANTITY_MAX, weight_channels,
+                             weights, &error) ||
+      !parse_channel_values (oversell_pairs, "oversell", QM_ALLOC_OVERSELL_PERCENT_MAX,
+                             oversell_channels, oversell, &error))
+    return fail_with_error (error);
+
+  spec.scope = is_default ? QM_ALLOC_SCOPE_DEFAULT
+               : category != NULL ? QM_ALLOC_SCOPE_CATEGORY : QM_ALLOC_SCOPE_SKU;
+  spec.key = category != NULL ? category : sku;
+  spec.weight_channels = weights->len > 0 ? (const char * const *) weight_channels->pdata : NULL;
+  spec.weights = (const gint64 *) weights->data;
+  spec.oversell_channels = oversell->len > 0 ? (const char * const *) oversell_channels->pdata
+                                             : NULL;
+  spec.oversell_percent = (const gint64 *) oversell->data;
+  spec.window_days = window_days;
+  spec.min_share_permille = min_share * 10;
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  if (!qm_store_set_allocation_rule (store, &spec, NULL, &error))
+    return fail_with_error (error);
+
+  after = qm_store_get_allocation_rule_json (store, spec.scope, spec.key, NULL);
+  g_print (_("Allocation rule set: %s\n"), after ? after : "");
+  return EXIT_OK;
+}
+
+typedef struct
+{
+  gint64      now;
+  const char *sku;
+} AllocationShow;
+
+static gboolean
+write_allocation (QmStore         *store,
+                  QmReportFormat   format,
+                  QmCsvFlags       flags,
+                  GOutputStream   *stream,
+                  QmReportDigest  *out_digest,
+                  gpointer         user_data,
+                  GError         **error)
+{
+  AllocationShow *show = user_data;
+
+  return qm_report_write_allocation (store, show->now, show->sku, format, flags, stream,
+                                     out_digest, NULL, error);
+}
+
+static int
+cmd_allocation_show (Globals *globals,
+                     int      argc,
+                     char   **argv)
+{
+  g_auto(ReportOptions) options = { 0 };
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sku = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  AllocationShow show;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "sku", 0, 0, G_OPTION_ARG_STRING, &sku, N_("Only this SKU"), N_("SKU") },
+    REPORT_OPTION_ENTRIES (options),
+    { NULL }
+  };
+
+  if (!parse_options (NULL, _("What each sales channel may sell of each SKU, now."),
+                      entries, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("allocation show takes no arguments"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  show.now = g_date_time_to_unix (now);
+  show.sku = sku;
+  return run_report (store, &options, "allocation", NULL, write_allocation, &show);
+}
+
 static int
 cmd_report_ledger (Globals *globals,
                    int      argc,
@@ -1236,6 +1434,8 @@ static const Command commands[] = {
     N_("Export inventory by warehouse and category at the end of a day") },
   { "report", "reconciliation", cmd_report_reconciliation,
     N_("Export where ledger and snapshot disagree") },
+  { "allocation", "set", cmd_allocation_set, N_("Set a channel allocation rule") },
+  { "allocation", "show", cmd_allocation_show, N_("What each channel may sell, per SKU") },
   { "report", "audit", cmd_report_audit, N_("Export the audit trail for a period") },
   { "report", "verify", cmd_report_verify, N_("Check an exported CSV against its manifest") },
   { "period", "close", cmd_period_close, N_("Close a month; its reports are frozen") },

@@ -21,6 +21,7 @@
 #include "qm-error.h"
 #include "qm-money.h"
 #include "qm-report.h"
+#include "qm-store-allocation.h"
 #include "qm-store-ledger.h"
 
 #define FLUSH_SIZE (64 * 1024)
@@ -1162,6 +1163,105 @@ qm_report_write_reconciliation (QmStore         *store,
                              qm_store_foreach_reconciliation (store, reconciliation_row_cb, &sink,
                                                               error),
                              out_digest, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Allocation                                                               */
+
+static const char * const allocation_columns[] = {
+  "sku", "channel", "regular", "promotional", "pre_sale", "oversell", "sellable", NULL,
+};
+static const gboolean allocation_right[] = { FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE };
+
+/**
+ * qm_report_write_allocation:
+ * @store: the cache
+ * @now: Unix seconds the rules are evaluated at (locks, sales windows)
+ * @sku: (nullable): only this SKU
+ * @format: CSV, JSON or an aligned table
+ * @flags: CSV flags
+ * @stream: where to write
+ * @out_digest: (out) (optional): rows and SHA-256 of a CSV
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * What each active channel may sell of each SKU, from the allocation
+ * engine: columns `sku,channel,regular,promotional,pre_sale,oversell,
+ * sellable`, sorted bytewise by SKU and channel.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+qm_report_write_allocation (QmStore         *store,
+                            gint64           now,
+                            const char      *sku,
+                            QmReportFormat   format,
+                            QmCsvFlags       flags,
+                            GOutputStream   *stream,
+                            QmReportDigest  *out_digest,
+                            GCancellable    *cancellable,
+                            GError         **error)
+{
+  g_autoptr(QmAllocationData) data = NULL;
+  g_autoptr(QmAllocResult) result = NULL;
+  gboolean found = sku == NULL;
+  Sink sink;
+
+  g_return_val_if_fail (QM_IS_STORE (store), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  data = qm_store_load_allocation (store, now, error);
+  if (data == NULL)
+    return FALSE;
+
+  result = qm_allocation_compute (&data->input, error);
+  if (result == NULL)
+    return FALSE;
+
+  for (guint s = 0; !found && s < data->input.n_skus; s++)
+    found = g_strcmp0 (data->input.skus[s].sku, sku) == 0;
+  if (!found)
+    {
+      g_set_error (error, QM_ERROR, QM_ERROR_NOT_FOUND,
+                   _("No SKU “%s” is in stock or listed by any warehouse"), sku);
+      return FALSE;
+    }
+
+  if (!sink_init (&sink, format, flags, allocation_columns, allocation_right, stream,
+                  cancellable, error))
+    {
+      sink_clear (&sink);
+      return FALSE;
+    }
+
+  /* SKUs and channels come from the store sorted bytewise already. */
+  for (guint s = 0; s < data->input.n_skus; s++)
+    {
+      if (sku != NULL && g_strcmp0 (data->input.skus[s].sku, sku) != 0)
+        continue;
+
+      for (guint c = 0; c < data->input.n_channels; c++)
+        {
+          const QmAllocRow *row = &result->rows[s * result->n_channels + c];
+
+          if (!data->input.channels[c].active)
+            continue;
+          if (!sink_begin_row (&sink))
+            return sink_finish_digest (&sink, TRUE, out_digest, error);
+
+          sink_text (&sink, data->input.skus[s].sku);
+          sink_text (&sink, data->input.channels[c].id);
+          sink_int64 (&sink, row->regular);
+          sink_int64 (&sink, row->promotional);
+          sink_int64 (&sink, row->pre_sale);
+          sink_int64 (&sink, row->oversell);
+          sink_int64 (&sink, row->sellable);
+          if (!sink_end_row (&sink))
+            return sink_finish_digest (&sink, TRUE, out_digest, error);
+        }
+    }
+
+  return sink_finish_digest (&sink, TRUE, out_digest, error);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -51,6 +51,15 @@ gboolean qm_report_write_audit        (QmStore         *store,
                                        GCancellable    *cancellable,
                                        GError         **error);
 
+gboolean qm_report_write_allocation     (QmStore               *store,
+                                         gint64                 now,
+                                         const char            *sku,
+                                         QmReportFormat         format,
+                                         QmCsvFlags             flags,
+                                         GOutputStream         *stream,
+                                         QmReportDigest        *out_digest,
+                                         GCancellable          *cancellable,
+                                         GError               **error);
 gboolean qm_report_write_ledger         (QmStore               *store,
                                          const char            *from_at,
                                          const char            *to_at,
