@@ -417,6 +417,21 @@ test_cli_allocation (Fixture       *fixture,
     run_cli (&run, fixture->path, "allocation", "set", "--mode", "ratio", NULL);
     g_assert_cmpint (run.status, ==, 2);
   }
+  {
+    /* SKU-9: 9 qualified at WH-EAST, none at WH-CENTRAL */
+    g_auto(Run) run = { 0 };
+    run_cli (&run, fixture->path, "route", "--region", "east", "--sku", "SKU-9",
+             "--quantity", "5", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (run.out, ==, "WH-EAST ships 5\n");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (&run, fixture->path, "route", "--region", "east", "--sku", "SKU-9",
+             "--quantity", "12", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (run.out, ==, "WH-EAST ships 9\nshortfall 3\n");
+  }
 }
 
 static void

@@ -1005,6 +1005,75 @@ cmd_allocation_show (Globals *globals,
 }
 
 static int
+cmd_route (Globals *globals,
+           int      argc,
+           char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QmAllocationData) data = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *region = NULL;
+  g_autofree char *sku = NULL;
+  g_autofree QmRouteLeg *legs = NULL;
+  g_autofree gint64 *qualified = NULL;
+  gint64 quantity = 0;
+  gint64 shortfall = 0;
+  int sku_index = -1;
+  guint n_legs;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "region", 0, 0, G_OPTION_ARG_STRING, &region, N_("Where the order ships to"), N_("REGION") },
+    { "sku", 0, 0, G_OPTION_ARG_STRING, &sku, N_("What is ordered"), N_("SKU") },
+    { "quantity", 0, 0, G_OPTION_ARG_INT64, &quantity, N_("How many units"), N_("N") },
+    { NULL }
+  };
+
+  if (!parse_options (NULL,
+                      _("Which warehouse ships an order: the nearest with enough qualified stock, "
+                        "else a split over the next nearest, else the shortfall."),
+                      entries, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("route takes no arguments"));
+  if (region == NULL || sku == NULL || quantity <= 0)
+    return usage_error (_("route needs --region R, --sku S and --quantity N (more than 0)"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  data = qm_store_load_allocation (store, g_date_time_to_unix (now), &error);
+  if (data == NULL)
+    return fail_with_error (error);
+
+  for (guint i = 0; i < data->input.n_skus; i++)
+    if (g_strcmp0 (data->input.skus[i].sku, sku) == 0)
+      sku_index = (int) i;
+
+  if (data->input.n_warehouses == 0)
+    return fail (EXIT_REFUSED, _("No warehouses yet; add one with “endpoint add URL”"));
+
+  qualified = g_new0 (gint64, data->input.n_warehouses);
+  if (sku_index >= 0)
+    memcpy (qualified, &data->input.qualified[(gsize) sku_index * data->input.n_warehouses],
+            sizeof (gint64) * data->input.n_warehouses);
+
+  legs = g_new0 (QmRouteLeg, data->input.n_warehouses);
+  n_legs = qm_route_order (data->input.warehouses, data->input.n_warehouses, qualified, region,
+                           quantity, legs, &shortfall);
+
+  for (guint i = 0; i < n_legs; i++)
+    g_print (_("%s ships %" G_GINT64_FORMAT "\n"),
+             data->input.warehouses[legs[i].warehouse].id, legs[i].quantity);
+  if (shortfall > 0)
+    g_print (_("shortfall %" G_GINT64_FORMAT "\n"), shortfall);
+
+  return EXIT_OK;
+}
+
+static int
 cmd_report_ledger (Globals *globals,
                    int      argc,
                    char   **argv)
@@ -1436,6 +1505,7 @@ static const Command commands[] = {
     N_("Export where ledger and snapshot disagree") },
   { "allocation", "set", cmd_allocation_set, N_("Set a channel allocation rule") },
   { "allocation", "show", cmd_allocation_show, N_("What each channel may sell, per SKU") },
+  { "route", NULL, cmd_route, N_("Which warehouse ships an order to a region") },
   { "report", "audit", cmd_report_audit, N_("Export the audit trail for a period") },
   { "report", "verify", cmd_report_verify, N_("Check an exported CSV against its manifest") },
   { "period", "close", cmd_period_close, N_("Close a month; its reports are frozen") },
