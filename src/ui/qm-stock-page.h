@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QmStockPage, qm_stock_page, QM, STOCK_PAGE, AdwBin)
 
-GtkWidget *qm_stock_page_new (void);
+GtkWidget *qm_stock_page_new    (void);
+void       qm_stock_page_reload (QmStockPage *self);
 
 G_END_DECLS

@@ -31,6 +31,7 @@ config.actionDelay = 0.2
 config.defaultDelay = 0.2
 
 import pyatspi  # noqa: E402
+from gi.repository import GLib  # noqa: E402
 from dogtail import tree  # noqa: E402
 
 APP_NAME = 'quartermaster'
@@ -244,7 +245,10 @@ def main():
 
     @check('the main window closes')
     def _():
-        main_window.doActionNamed('window.close')
+        try:
+            main_window.doActionNamed('window.close')
+        except GLib.GError:
+            pass  # the application may quit before it answers the call
 
         def gone():
             try:
