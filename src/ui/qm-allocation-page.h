@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QmAllocationPage, qm_allocation_page, QM, ALLOCATION_PAGE, AdwBin)
 
-GtkWidget *qm_allocation_page_new (void);
+GtkWidget *qm_allocation_page_new    (void);
+void       qm_allocation_page_reload (QmAllocationPage *self);
 
 G_END_DECLS
