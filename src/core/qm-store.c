@@ -528,7 +528,7 @@ qm_store_open (const char *path,
       return NULL;
     }
 
-  sqlite3_busy_timeout (db, 5000);
+  sqlite3_busy_timeout (db, 30000);
   sqlite3_extended_result_codes (db, 1);
 
   if (!check_file (db, path, &version, error))

@@ -46,6 +46,20 @@
 #define READ_CHUNK           (64 * 1024)
 #define MAX_WARNINGS         1000
 
+/* One writer at a time in this process (SQLite allows one anyway): pulls
+ * parse in parallel and queue here for the write, instead of spinning in
+ * SQLite's busy handler while another pull commits a large batch. */
+static GMutex write_lock;
+
+static inline gboolean
+write_unlock (gboolean ok)
+{
+  g_mutex_unlock (&write_lock);
+  return ok;
+}
+
+#define WRITE(call) (g_mutex_lock (&write_lock), write_unlock (call))
+
 typedef enum
 {
   PHASE_PREPARE,
@@ -542,7 +556,7 @@ worker_info (Pull    *pull,
     }
 
   pull->remote_last_seq = info->last_seq;
-  if (!qm_store_update_warehouse_info (pull->store, info->warehouse, error))
+  if (!WRITE (qm_store_update_warehouse_info (pull->store, info->warehouse, error)))
     return FALSE;
 
   pull->next_phase = PHASE_PRODUCTS;
@@ -564,9 +578,9 @@ worker_products (Pull    *pull,
       return FALSE;
     }
 
-  if (!qm_store_upsert_products (pull->store, pull->warehouse_id,
+  if (!WRITE (qm_store_upsert_products (pull->store, pull->warehouse_id,
                                  (const QmProduct *) page->products->data, page->products->len,
-                                 error))
+                                 error)))
     return FALSE;
 
   g_free (pull->page_token);
@@ -596,9 +610,9 @@ flush_pending (Pull    *pull,
       g_array_append_vals (rows, page->movements->data, page->movements->len);
     }
 
-  if (!qm_store_insert_movements (pull->store, pull->warehouse_id,
+  if (!WRITE (qm_store_insert_movements (pull->store, pull->warehouse_id,
                                   (const QmMovement *) rows->data, rows->len, pull->cursor,
-                                  &inserted, error))
+                                  &inserted, error)))
     return FALSE;
 
   pull->result->new_movements += inserted;
@@ -707,7 +721,7 @@ worker_stock (Pull    *pull,
 
   if (first)
     {
-      if (!qm_store_snapshot_begin (pull->store, pull->warehouse_id, error))
+      if (!WRITE (qm_store_snapshot_begin (pull->store, pull->warehouse_id, error)))
         return FALSE;
       pull->as_of_seq = page->as_of_seq;
       pull->result->snapshot_rows = 0;
@@ -721,8 +735,8 @@ worker_stock (Pull    *pull,
       return FALSE;
     }
 
-  if (!qm_store_snapshot_add (pull->store, pull->warehouse_id,
-                              (const QmStockItem *) page->items->data, page->items->len, error))
+  if (!WRITE (qm_store_snapshot_add (pull->store, pull->warehouse_id,
+                              (const QmStockItem *) page->items->data, page->items->len, error)))
     return FALSE;
 
   pull->result->snapshot_rows += page->items->len;
@@ -735,7 +749,7 @@ worker_stock (Pull    *pull,
       return TRUE;
     }
 
-  if (!qm_store_snapshot_commit (pull->store, pull->warehouse_id, pull->as_of_seq, error))
+  if (!WRITE (qm_store_snapshot_commit (pull->store, pull->warehouse_id, pull->as_of_seq, error)))
     return FALSE;
 
   pull->stock_done = TRUE;
@@ -758,8 +772,8 @@ static gboolean
 worker_reconcile (Pull    *pull,
                   GError **error)
 {
-  if (!qm_store_reconcile (pull->store, pull->warehouse_id, pull->as_of_seq,
-                           &pull->result->discrepancies, &pull->result->negative_folds, error))
+  if (!WRITE (qm_store_reconcile (pull->store, pull->warehouse_id, pull->as_of_seq,
+                           &pull->result->discrepancies, &pull->result->negative_folds, error)))
     return FALSE;
 
   if (!qm_store_record_sync_result (pull->store, pull->warehouse_id, pull->remote_last_seq,
