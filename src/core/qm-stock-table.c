@@ -59,6 +59,8 @@ struct _QmStockTable
   GHashTable      *sku_rows;          /* sku -> row + 1 */
   GHashTable      *products;          /* sku -> Product */
   GHashTable      *category_index;    /* category -> index + 1 */
+  const char      *last_sku;          /* the row added to last, in strings */
+  guint            last_row;
 };
 
 G_DEFINE_BOXED_TYPE (QmStockTable, qm_stock_table, qm_stock_table_ref, qm_stock_table_unref)
@@ -202,6 +204,37 @@ qm_stock_table_add_product (QmStockTable *self,
  *
  * Returns: %FALSE if @warehouse or @status is out of range
  */
+/* The row of @sku, added if new; consecutive calls for one SKU skip the hash. */
+static guint
+row_for_sku (QmStockTable *self,
+             const char   *sku)
+{
+  gpointer value;
+  Row new_row = { 0 };
+
+  if (self->last_sku != NULL && strcmp (self->last_sku, sku) == 0)
+    return self->last_row;
+
+  value = g_hash_table_lookup (self->sku_rows, sku);
+  if (value != NULL)
+    {
+      self->last_row = GPOINTER_TO_UINT (value) - 1;
+      self->last_sku = g_array_index (self->rows, Row, self->last_row).sku;
+      return self->last_row;
+    }
+
+  new_row.sku = g_string_chunk_insert (self->strings, sku);
+  new_row.category = NO_CATEGORY;
+  g_array_append_val (self->rows, new_row);
+  g_array_set_size (self->cells,
+                    (gsize) self->rows->len * self->warehouse_ids->len * QM_N_STOCK_STATUSES);
+  g_hash_table_insert (self->sku_rows, (char *) new_row.sku, GUINT_TO_POINTER (self->rows->len));
+
+  self->last_row = self->rows->len - 1;
+  self->last_sku = new_row.sku;
+  return self->last_row;
+}
+
 gboolean
 qm_stock_table_add_stock (QmStockTable  *self,
                           guint          warehouse,
@@ -209,9 +242,31 @@ qm_stock_table_add_stock (QmStockTable  *self,
                           QmStockStatus  status,
                           gint64         quantity)
 {
+  gint64 quantities[QM_N_STOCK_STATUSES] = { 0 };
+
+  g_return_val_if_fail ((guint) status < QM_N_STOCK_STATUSES, FALSE);
+
+  quantities[status] = quantity;
+  return qm_stock_table_add_stock_row (self, warehouse, sku, quantities);
+}
+
+/**
+ * qm_stock_table_add_stock_row:
+ * @quantities: (array fixed-size=4): units per status, in #QmStockStatus order
+ *
+ * Adds a SKU's stock at a warehouse, every status at once.
+ *
+ * Returns: %FALSE if @warehouse is out of range
+ */
+gboolean
+qm_stock_table_add_stock_row (QmStockTable *self,
+                              guint         warehouse,
+                              const char   *sku,
+                              const gint64 *quantities)
+{
   guint n_wh;
-  gpointer value;
   guint row_index;
+  gint64 *cells;
   Row *row;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -219,31 +274,20 @@ qm_stock_table_add_stock (QmStockTable  *self,
   g_return_val_if_fail (sku != NULL, FALSE);
 
   n_wh = self->warehouse_ids->len;
-  if (warehouse >= n_wh || (guint) status >= QM_N_STOCK_STATUSES)
+  if (warehouse >= n_wh)
     return FALSE;
 
-  value = g_hash_table_lookup (self->sku_rows, sku);
-  if (value != NULL)
-    {
-      row_index = GPOINTER_TO_UINT (value) - 1;
-    }
-  else
-    {
-      Row new_row = { 0 };
-
-      new_row.sku = g_string_chunk_insert (self->strings, sku);
-      new_row.category = NO_CATEGORY;
-      g_array_append_val (self->rows, new_row);
-      row_index = self->rows->len - 1;
-      g_array_set_size (self->cells, (gsize) self->rows->len * n_wh * QM_N_STOCK_STATUSES);
-      g_hash_table_insert (self->sku_rows, (char *) new_row.sku, GUINT_TO_POINTER (row_index + 1));
-    }
-
+  row_index = row_for_sku (self, sku);
   row = &g_array_index (self->rows, Row, row_index);
-  row->quantity[status] += quantity;
-  row->total += quantity;
-  g_array_index (self->cells, gint64,
-                 ((gsize) row_index * n_wh + warehouse) * QM_N_STOCK_STATUSES + status) += quantity;
+  cells = &g_array_index (self->cells, gint64,
+                          ((gsize) row_index * n_wh + warehouse) * QM_N_STOCK_STATUSES);
+
+  for (guint st = 0; st < QM_N_STOCK_STATUSES; st++)
+    {
+      row->quantity[st] += quantities[st];
+      row->total += quantities[st];
+      cells[st] += quantities[st];
+    }
 
   return TRUE;
 }
@@ -423,30 +467,15 @@ load_product_cb (const char *warehouse_id,
   return TRUE;
 }
 
-static gboolean
-status_from_text (const char    *text,
-                  QmStockStatus *out_status)
-{
-  /* The schema allows only the four names; their first letters differ. */
-  switch (text != NULL ? text[0] : '\0')
-    {
-    case 'd': *out_status = QM_STOCK_STATUS_DEFECTIVE; return TRUE;
-    case 'p': *out_status = QM_STOCK_STATUS_PENDING_INSPECTION; return TRUE;
-    case 'q': *out_status = QM_STOCK_STATUS_QUALIFIED; return TRUE;
-    case 's': *out_status = QM_STOCK_STATUS_SUPPLIER_RETURN; return TRUE;
-    default: return qm_stock_status_from_string (text, out_status);
-    }
-}
 
 static gboolean
-load_stock_cb (const char *warehouse_id,
-               const char *sku,
-               const char *status,
-               gint64      quantity,
-               gpointer    user_data)
+load_stock_sku_cb (const char   *sku,
+                   const char   *warehouse_id,
+                   const gint64 *quantities,
+                   gpointer      user_data)
 {
   LoadState *state = user_data;
-  QmStockStatus st;
+  gpointer value;
 
   if (++state->n % CANCEL_CHECK_EVERY == 0 && g_cancellable_is_cancelled (state->cancellable))
     {
@@ -454,21 +483,12 @@ load_stock_cb (const char *warehouse_id,
       return FALSE;
     }
 
-  if (state->last_id == NULL || strcmp (state->last_id, warehouse_id) != 0)
-    {
-      gpointer key, value;
-
-      if (!g_hash_table_lookup_extended (state->warehouses, warehouse_id, &key, &value))
-        return TRUE;
-      state->last_id = key;
-      state->last_index = GPOINTER_TO_UINT (value) - 1;
-    }
-
-  if (status_from_text (status, &st))
-    qm_stock_table_add_stock (state->table, state->last_index, sku, st, quantity);
+  if (g_hash_table_lookup_extended (state->warehouses, warehouse_id, NULL, &value))
+    qm_stock_table_add_stock_row (state->table, GPOINTER_TO_UINT (value) - 1, sku, quantities);
 
   return TRUE;
 }
+
 
 /**
  * qm_stock_table_load:
@@ -510,7 +530,7 @@ qm_stock_table_load (QmStore       *store,
 
   if (!qm_store_foreach_product (store, load_product_cb, &state, error))
     return NULL;
-  if (!state.cancelled && !qm_store_foreach_stock (store, load_stock_cb, &state, error))
+  if (!state.cancelled && !qm_store_foreach_stock_sku (store, load_stock_sku_cb, &state, error))
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;

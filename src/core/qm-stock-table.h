@@ -56,6 +56,10 @@ void           qm_stock_table_add_product       (QmStockTable       *self,
                                                  const char         *sku,
                                                  const char         *name,
                                                  const char         *category);
+gboolean       qm_stock_table_add_stock_row     (QmStockTable       *self,
+                                                 guint               warehouse,
+                                                 const char         *sku,
+                                                 const gint64       *quantities);
 gboolean       qm_stock_table_add_stock         (QmStockTable       *self,
                                                  guint               warehouse,
                                                  const char         *sku,

@@ -82,6 +82,53 @@ qm_store_foreach_product (QmStore          *self,
 }
 
 /**
+ * qm_store_foreach_stock_sku:
+ *
+ * Calls @func for every SKU and warehouse holding stock, with the four
+ * status quantities at once, sorted bytewise by SKU then warehouse (the
+ * summary's key order: no sort step). The summary is rebuilt for a
+ * warehouse whenever its snapshot is replaced.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+qm_store_foreach_stock_sku (QmStore        *self,
+                            QmStockSkuFunc  func,
+                            gpointer        user_data,
+                            GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (QM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  stmt = qm_store_prepare (self,
+                           "SELECT sku, warehouse_id, defective, pending_inspection, qualified, "
+                           "  supplier_return FROM stock_sku ORDER BY sku, warehouse_id", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 quantities[QM_N_STOCK_STATUSES];
+
+      for (guint i = 0; i < QM_N_STOCK_STATUSES; i++)
+        quantities[i] = sqlite3_column_int64 (stmt, 2 + i);
+
+      if (!func ((const char *) sqlite3_column_text (stmt, 0),
+                 (const char *) sqlite3_column_text (stmt, 1),
+                 quantities, user_data))
+        return TRUE;
+    }
+
+  if (rc != SQLITE_DONE)
+    return qm_store_set_error (self, rc, _("Could not read the stock"), error);
+
+  return TRUE;
+}
+
+/**
  * qm_store_list_sku_movements:
  * @before: (nullable): the last movement of the previous page, or %NULL
  *   for the newest

@@ -36,6 +36,16 @@ typedef struct
 
 void      qm_sku_movement_clear          (QmSkuMovement       *self);
 
+/* One SKU at one warehouse, the quantity of each status (QmStockStatus order). */
+typedef gboolean (*QmStockSkuFunc) (const char   *sku,
+                                    const char   *warehouse_id,
+                                    const gint64 *quantities,
+                                    gpointer      user_data);
+
+gboolean  qm_store_foreach_stock_sku     (QmStore             *self,
+                                          QmStockSkuFunc       func,
+                                          gpointer             user_data,
+                                          GError             **error);
 gboolean  qm_store_foreach_product       (QmStore             *self,
                                           QmProductRowFunc     func,
                                           gpointer             user_data,

@@ -1737,6 +1737,15 @@ qm_store_snapshot_commit (QmStore    *self,
     "INSERT INTO stock_total (warehouse_id, status, quantity, skus) "
     "  SELECT warehouse_id, status, SUM(quantity), COUNT(*) FROM stock "
     "  WHERE warehouse_id = ?1 GROUP BY status",
+    "DELETE FROM stock_sku WHERE warehouse_id = ?1",
+    "INSERT INTO stock_sku (sku, warehouse_id, defective, pending_inspection, qualified, "
+    "  supplier_return) "
+    "  SELECT sku, warehouse_id, "
+    "    SUM(CASE status WHEN 'defective' THEN quantity ELSE 0 END), "
+    "    SUM(CASE status WHEN 'pending_inspection' THEN quantity ELSE 0 END), "
+    "    SUM(CASE status WHEN 'qualified' THEN quantity ELSE 0 END), "
+    "    SUM(CASE status WHEN 'supplier_return' THEN quantity ELSE 0 END) "
+    "  FROM stock WHERE warehouse_id = ?1 GROUP BY sku",
     "DELETE FROM stock_staging WHERE warehouse_id = ?1",
     "UPDATE sync_state SET snapshot_seq = ?2 WHERE warehouse_id = ?1",
   };
