@@ -1588,3 +1588,73 @@ qm_store_get_audit_head (QmStore  *self,
 
   return TRUE;
 }
+
+/**
+ * qm_store_get_sku_value:
+ * @sku: a SKU
+ * @out_value_e4: (out): its value over every warehouse, in ten-thousandths:
+ *   each warehouse's quantity × moving average, rounded half to even to
+ *   2 digits as the valuation report writes it, then added up
+ * @out_currency: (out) (transfer full) (nullable): the currency, or %NULL
+ *   when the warehouses holding it report different ones
+ *
+ * Folds what is new in the ledger first (qm_store_valuation_update()), so
+ * the figure equals the valuation report's as of now.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+qm_store_get_sku_value (QmStore     *self,
+                        const char  *sku,
+                        gint64      *out_value_e4,
+                        char       **out_currency,
+                        GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *currency = NULL;
+  gboolean mixed = FALSE;
+  gint64 total = 0;
+  int rc;
+
+  g_return_val_if_fail (QM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (sku != NULL, FALSE);
+
+  if (!qm_store_valuation_update (self, NULL, error))
+    return FALSE;
+
+  stmt = qm_store_prepare (self,
+                           "SELECT v.quantity, v.average_e4, w.currency FROM valuation_state v "
+                           "JOIN warehouse w ON w.id = v.warehouse_id "
+                           "WHERE v.sku = ? AND v.quantity != 0", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, sku, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *cur = (const char *) sqlite3_column_text (stmt, 2);
+      gint64 value = 0;
+
+      if (!qm_money_mul_qty (sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 0),
+                             &value, error))
+        return FALSE;
+      total += qm_money_round_e4 (value, 2);
+
+      if (currency == NULL && !mixed)
+        currency = g_strdup (cur);
+      else if (g_strcmp0 (currency, cur) != 0)
+        {
+          mixed = TRUE;
+          g_clear_pointer (&currency, g_free);
+        }
+    }
+
+  if (rc != SQLITE_DONE)
+    return qm_store_set_error (self, rc, _("Could not read the valuation"), error);
+
+  *out_value_e4 = total;
+  if (out_currency != NULL)
+    *out_currency = g_steal_pointer (&currency);
+
+  return TRUE;
+}

@@ -110,6 +110,11 @@ gboolean       qm_store_foreach_valuation_state (QmStore             *self,
                                                  gpointer             user_data,
                                                  GError             **error);
 
+gboolean       qm_store_get_sku_value           (QmStore             *self,
+                                                 const char          *sku,
+                                                 gint64              *out_value_e4,
+                                                 char               **out_currency,
+                                                 GError             **error);
 gboolean       qm_store_foreach_ledger          (QmStore             *self,
                                                  const char          *from_at,
                                                  const char          *to_at,

@@ -17,6 +17,8 @@
 #include <glib/gi18n.h>
 
 #include "qm-sku-detail.h"
+#include "qm-money.h"
+#include "qm-store-ledger.h"
 #include "qm-store-stock.h"
 #include "qm-store.h"
 
@@ -63,6 +65,9 @@ typedef struct
   gboolean  has_summary;
   char     *window_end;    /* newest movement time, or NULL */
   gint64    sales;
+  gboolean  has_value;
+  gint64    value_e4;
+  char     *currency;      /* NULL when warehouses differ */
 } PageResult;
 
 static void
@@ -79,6 +84,7 @@ page_result_free (PageResult *result)
 {
   g_clear_pointer (&result->movements, g_array_unref);
   g_free (result->window_end);
+  g_free (result->currency);
   g_free (result);
 }
 
@@ -157,6 +163,12 @@ read_summary (QmStore     *store,
   GError *local_error = NULL;
 
   result->has_summary = TRUE;
+
+  /* the value at moving-average cost, as the valuation report has it */
+  if (!qm_store_get_sku_value (store, sku, &result->value_e4, &result->currency, error))
+    return FALSE;
+  result->has_value = TRUE;
+
   result->window_end = qm_store_get_ledger_end_at (store, &local_error);
   if (local_error != NULL)
     {
@@ -225,6 +237,27 @@ page_thread (GTask        *task,
 /* Showing                                                                  */
 
 static void
+show_value (QmSkuDetail *self,
+            PageResult  *result)
+{
+  g_autofree char *amount = NULL;
+  g_autofree char *text = NULL;
+
+  if (!result->has_value)
+    return;
+
+  amount = qm_money_format (result->value_e4, 2);
+  if (result->currency != NULL && *result->currency != '\0')
+    text = g_strdup_printf ("%s %s", result->currency, amount);
+  else
+    text = g_strdup_printf (_("%s (mixed currencies)"), amount);
+
+  gtk_label_set_text (self->value_label, text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->value_label), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->value_label), "numeric");
+}
+
+static void
 show_cover (QmSkuDetail *self,
             PageResult  *result)
 {
@@ -232,6 +265,8 @@ show_cover (QmSkuDetail *self,
   g_autofree char *text = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *end_day = NULL;
+
+  show_value (self, result);
 
   if (result->window_end != NULL)
     end_day = g_strndup (result->window_end, 10);

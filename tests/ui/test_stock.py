@@ -133,6 +133,21 @@ def read_cli_stock():
     return total, qualified, by_warehouse
 
 
+def read_cli_value(sku):
+    """The SKU's value over every warehouse, from the valuation report (cents)."""
+    cli = os.environ['QM_UI_CLI']
+    db = os.environ['QM_UI_DB']
+    # the simulated history ends on 2026-11-27; a later day holds the same fold
+    out = subprocess.run([cli, '--db', db, 'report', 'valuation', '--at', '2030-01-01'],
+                         check=True, capture_output=True, text=True, timeout=60).stdout
+    cents = 0
+    for row in csv.DictReader(io.StringIO(out)):
+        if row['sku'] == sku:
+            whole, _, frac = row['value'].partition('.')
+            cents += int(whole) * 100 + (int(frac) if not whole.startswith('-') else -int(frac))
+    return cents
+
+
 _count_label = None
 
 
@@ -309,6 +324,18 @@ def main():
         wait_for('days of cover', lambda: any(
             l.name not in ('', 'Calculating…') for l in find_all(detail, 'label',
                                                                   description='Days of cover')))
+
+        # the value at moving-average cost equals the valuation report's sum
+        expected_cents = read_cli_value(sku)
+        value = wait_for('the value', lambda: next(
+            (l.name for l in find_all(detail, 'label', description='Value at moving-average cost')
+             if re.search(r'\d+\.\d\d$', l.name)), None))
+        amount = value.split()[-1]
+        whole, _, frac = amount.partition('.')
+        shown = int(whole) * 100 + int(frac)
+        if shown != expected_cents:
+            raise Failed('value: shown %s, valuation report %d.%02d'
+                         % (value, expected_cents // 100, expected_cents % 100))
 
     @check('the SKU’s details close again')
     def _():
