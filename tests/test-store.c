@@ -860,6 +860,39 @@ test_warehouse_duplicate_and_remove (Fixture       *fixture,
 }
 
 static void
+test_warehouse_move (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QmWarehouse) wh = NULL;
+
+  add_warehouse (fixture->store, "WH-EAST");
+  qm_store_insert_movements (fixture->store, "WH-EAST", page_one, 2, 2, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (qm_store_update_warehouse_endpoint (fixture->store, "WH-EAST",
+                                                     "https://wms.east.example.com/qm/", FALSE,
+                                                     "ann", &error));
+  g_assert_no_error (error);
+
+  wh = qm_store_get_warehouse (fixture->store, "WH-EAST", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wh->url, ==, "https://wms.east.example.com/qm/");
+  /* what was cached from it stays */
+  g_assert_cmpint (qm_store_count_movements (fixture->store, "WH-EAST", NULL), ==, 2);
+  g_assert_cmpint (raw_int (fixture->path,
+                            "SELECT count(*) FROM audit WHERE action = 'endpoint.edit' "
+                            "AND user = 'ann' AND before LIKE '%127.0.0.1:9%' "
+                            "AND after LIKE '%wms.east.example.com%'"), ==, 1);
+  g_assert_true (qm_store_audit_verify (fixture->store, NULL, NULL, &error));
+
+  g_assert_false (qm_store_update_warehouse_endpoint (fixture->store, "WH-NOPE",
+                                                      "https://x.example.com/", FALSE, NULL,
+                                                      &error));
+  g_assert_error (error, QM_ERROR, QM_ERROR_NOT_FOUND);
+}
+
+static void
 test_products_upsert (Fixture       *fixture,
                       gconstpointer  data)
 {
@@ -927,6 +960,7 @@ main (int   argc,
     }
   g_test_add_func ("/store/migrate/every-version", test_migrate_every_version);
   ADD ("/store/warehouse/duplicate-and-remove", test_warehouse_duplicate_and_remove);
+  ADD ("/store/warehouse/move", test_warehouse_move);
   ADD ("/store/products/upsert", test_products_upsert);
   ADD ("/store/movements/idempotent", test_movements_idempotent);
   ADD ("/store/movements/conflict", test_movements_conflict);

@@ -1283,6 +1283,72 @@ qm_store_get_warehouse (QmStore    *self,
 }
 
 /**
+ * qm_store_update_warehouse_endpoint:
+ * @url: the endpoint's (checked) base URL
+ * @allow_insecure: whether plain http to another host is allowed
+ *
+ * Changes where a warehouse is reached, keeping everything cached from it,
+ * with an audit entry holding the endpoint before and after.
+ *
+ * Returns: %TRUE on success; %QM_ERROR_NOT_FOUND if there is no such endpoint
+ */
+gboolean
+qm_store_update_warehouse_endpoint (QmStore    *self,
+                                    const char *id,
+                                    const char *url,
+                                    gboolean    allow_insecure,
+                                    const char *user,
+                                    GError    **error)
+{
+  g_autoptr(QmWarehouse) before = NULL;
+  g_autoptr(QmWarehouse) after = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *before_json = NULL;
+  g_autofree char *after_json = NULL;
+  int rc;
+
+  g_return_val_if_fail (QM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (url != NULL && *url != '\0', FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+
+  before = qm_store_get_warehouse (self, id, error);
+  if (before == NULL)
+    goto fail;
+
+  stmt = prepare (self, "UPDATE warehouse SET url = ?, allow_insecure = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, url);
+  sqlite3_bind_int (stmt, 2, allow_insecure ? 1 : 0);
+  bind_text (stmt, 3, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, _("Could not save the warehouse"));
+      goto fail;
+    }
+
+  after = qm_warehouse_copy (before);
+  g_free (after->url);
+  after->url = g_strdup (url);
+  after->allow_insecure = allow_insecure;
+  before_json = warehouse_to_json (before);
+  after_json = warehouse_to_json (after);
+  if (!audit_append_locked (self, user_or_default (user), "endpoint.edit", id,
+                            before_json, after_json, error))
+    goto fail;
+
+  return commit (self, error);
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
  * qm_store_remove_warehouse:
  *
  * Removes an endpoint and everything cached from it, in one transaction,

@@ -152,6 +152,12 @@ gboolean      qm_store_add_warehouse           (QmStore             *self,
 gboolean      qm_store_update_warehouse_info   (QmStore             *self,
                                                 const QmWarehouse   *warehouse,
                                                 GError             **error);
+gboolean      qm_store_update_warehouse_endpoint (QmStore           *self,
+                                                const char          *id,
+                                                const char          *url,
+                                                gboolean             allow_insecure,
+                                                const char          *user,
+                                                GError             **error);
 gboolean      qm_store_remove_warehouse        (QmStore             *self,
                                                 const char          *id,
                                                 const char          *user,

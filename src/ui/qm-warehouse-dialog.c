@@ -114,6 +114,7 @@ typedef struct
   char        *base_url;
   char        *token;
   char        *existing_id;   /* when editing */
+  char        *existing_url;
   QmWarehouse *warehouse;     /* what to store */
 } SaveData;
 
@@ -128,6 +129,7 @@ save_data_free (SaveData *data)
   g_free (data->db_path);
   g_free (data->base_url);
   g_free (data->existing_id);
+  g_free (data->existing_url);
   qm_warehouse_free (data->warehouse);
   g_free (data);
 }
@@ -169,9 +171,25 @@ save_thread (GTask        *task,
       return;
     }
 
+  /* A moved endpoint keeps its token: the keyring holds it by URL. */
+  if (data->existing_id != NULL && data->token == NULL &&
+      g_strcmp0 (data->existing_url, data->base_url) != 0)
+    {
+      g_autofree char *old_token = qm_token_lookup_keyring (data->existing_url, cancellable, NULL);
+
+      if (old_token != NULL &&
+          !qm_token_store_keyring (data->base_url, old_token, cancellable, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
   if (data->existing_id != NULL)
     {
-      if (!qm_store_update_warehouse_info (store, data->warehouse, &error))
+      if (!qm_store_update_warehouse_endpoint (store, data->existing_id, data->base_url,
+                                               data->warehouse->allow_insecure, NULL, &error) ||
+          !qm_store_update_warehouse_info (store, data->warehouse, &error))
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
@@ -230,7 +248,10 @@ save (QmWarehouseDialog *self)
   data->warehouse->allow_insecure = gtk_switch_get_active (self->insecure_switch);
   g_clear_pointer (&data->warehouse->token_file, g_free);
   if (self->existing != NULL)
-    data->existing_id = g_strdup (self->existing->id);
+    {
+      data->existing_id = g_strdup (self->existing->id);
+      data->existing_url = g_strdup (self->existing->url);
+    }
 
   self->cancellable = g_cancellable_new ();
   set_busy (self, TRUE);
@@ -374,12 +395,10 @@ qm_warehouse_dialog_new (GtkWindow         *parent,
       self->existing = qm_warehouse_copy (warehouse);
       gtk_window_set_title (GTK_WINDOW (self), title);
 
-      /* The URL and the security choice are the warehouse's identity in the
-       * cache: changing them means removing it and adding it again. */
+      /* The URL may change (a moved WMS): saving asks the new address and
+       * keeps the cache only if it answers as the same warehouse. */
       gtk_editable_set_text (GTK_EDITABLE (self->url_row), warehouse->url);
-      gtk_editable_set_editable (GTK_EDITABLE (self->url_row), FALSE);
       gtk_switch_set_active (self->insecure_switch, warehouse->allow_insecure);
-      gtk_widget_set_sensitive (self->insecure_row, FALSE);
 
       if (warehouse->token_file != NULL)
         {
@@ -390,6 +409,8 @@ qm_warehouse_dialog_new (GtkWindow         *parent,
                              warehouse->token_file);
 
           gtk_widget_set_sensitive (GTK_WIDGET (self->token_row), FALSE);
+          gtk_editable_set_editable (GTK_EDITABLE (self->url_row), FALSE);
+          gtk_widget_set_sensitive (self->insecure_row, FALSE);
           adw_preferences_group_set_description (self->endpoint_group, description);
         }
       else
