@@ -255,8 +255,14 @@ test_problem_detail (void)
   g_autofree char *text = qm_protocol_problem_detail (problem, strlen (problem));
   g_autofree char *none = qm_protocol_problem_detail ("<html>", 6);
 
+  static const char wrong_types[] =
+    "{\"title\": {\"text\": \"x\"}, \"status\": 503, \"detail\": \"Backing up\"}";
+  g_autofree char *typed = qm_protocol_problem_detail (wrong_types, strlen (wrong_types));
+
   g_assert_cmpstr (text, ==, "Service Unavailable: The WMS is being backed up");
   g_assert_null (none);
+  /* A title that is not a string is left out, without a warning. */
+  g_assert_cmpstr (typed, ==, "Backing up");
 }
 
 /* Inputs the fuzzer once broke the decoder with: now each is refused, cleanly. */
@@ -289,6 +295,7 @@ test_fuzz_regressions (void)
       products = qm_protocol_parse_products (data, len, &e2);
       stock = qm_protocol_parse_stock (data, len, &e3);
       movements = qm_protocol_parse_movements (data, len, 0, &e4);
+      g_free (qm_protocol_problem_detail (data, len));
       g_assert_null (info);
       g_assert_null (products);
       g_assert_null (stock);

@@ -19,6 +19,7 @@
 #include <json-glib/json-glib.h>
 
 #include "qm-error.h"
+#include "qm-json.h"
 #include "qm-money.h"
 #include "qm-report.h"
 #include "qm-store-allocation.h"
@@ -1635,8 +1636,8 @@ qm_report_verify (const char      *csv_path,
     }
 
   object = json_node_get_object (json_parser_get_root (parser));
-  sha256 = json_object_get_string_member_with_default (object, "sha256", NULL);
-  rows = json_object_get_int_member_with_default (object, "rows", -1);
+  sha256 = qm_json_string_member (object, "sha256");
+  rows = qm_json_int_member_or (object, "rows", -1);
   if (sha256 == NULL || rows < 0)
     {
       g_set_error (error, QM_ERROR, QM_ERROR_BAD_DATA,

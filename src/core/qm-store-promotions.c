@@ -26,6 +26,7 @@
 
 #include "qm-allocation.h"
 #include "qm-error.h"
+#include "qm-json.h"
 #include "qm-store-allocation.h"
 #include "qm-store-promotions.h"
 #include "qm-store-private.h"
@@ -654,7 +655,7 @@ restore_channel_values (QmStore     *self,
       sqlite3_bind_text (stmt, 1, scope, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 2, key, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 3, l->data, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 4, json_object_get_int_member (values, l->data));
+      sqlite3_bind_int64 (stmt, 4, qm_json_int_member_or (values, l->data, 0));
       if (!step_write (self, stmt, NULL, _("Could not restore the allocation rule"), error))
         return FALSE;
     }
@@ -673,7 +674,7 @@ restore_rule (QmStore     *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *now_text = g_date_time_format (now, TIME_FORMAT);
-  const char *mode = json_object_get_string_member_with_default (rule, "mode", "shared");
+  const char *mode = qm_json_string_member_or (rule, "mode", "shared");
   QmAllocationMode parsed_mode;
 
   if (!qm_allocation_mode_from_string (mode, &parsed_mode))
@@ -695,10 +696,10 @@ restore_rule (QmStore     *self,
   sqlite3_bind_text (stmt, 1, scope, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, key, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, mode, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, json_object_get_int_member_with_default (rule, "buffer_units", 0));
-  sqlite3_bind_int64 (stmt, 5, json_object_get_int_member_with_default (rule, "buffer_percent", 0));
-  sqlite3_bind_int64 (stmt, 6, json_object_get_int_member_with_default (rule, "window_days", 28));
-  sqlite3_bind_int64 (stmt, 7, json_object_get_int_member_with_default (rule, "min_share_permille", 0));
+  sqlite3_bind_int64 (stmt, 4, qm_json_int_member_or (rule, "buffer_units", 0));
+  sqlite3_bind_int64 (stmt, 5, qm_json_int_member_or (rule, "buffer_percent", 0));
+  sqlite3_bind_int64 (stmt, 6, qm_json_int_member_or (rule, "window_days", 28));
+  sqlite3_bind_int64 (stmt, 7, qm_json_int_member_or (rule, "min_share_permille", 0));
   sqlite3_bind_text (stmt, 8, now_text, -1, SQLITE_TRANSIENT);
   if (!step_write (self, stmt, NULL, _("Could not restore the allocation rule"), error))
     return FALSE;
@@ -811,8 +812,8 @@ qm_store_undo_last_allocation (QmStore     *self,
                      _("The audit trail holds an allocation rule that cannot be read"));
       goto fail;
     }
-  scope = g_strdup (json_object_get_string_member_with_default (rule, "scope", ""));
-  key = g_strdup (json_object_get_string_member_with_default (rule, "key", ""));
+  scope = g_strdup (qm_json_string_member_or (rule, "scope", ""));
+  key = g_strdup (qm_json_string_member_or (rule, "key", ""));
   if (!qm_alloc_scope_from_string (scope, &parsed_scope))
     {
       g_set_error (error, QM_ERROR, QM_ERROR_BAD_DATA,

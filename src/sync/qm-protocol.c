@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "qm-error.h"
+#include "qm-json.h"
 #include "qm-money.h"
 #include "qm-protocol.h"
 
@@ -859,8 +860,8 @@ qm_protocol_problem_detail (const char *data,
   if (root == NULL)
     return NULL;
 
-  title = json_object_get_string_member_with_default (root, "title", NULL);
-  detail = json_object_get_string_member_with_default (root, "detail", NULL);
+  title = qm_json_string_member (root, "title");
+  detail = qm_json_string_member (root, "detail");
 
   if (title != NULL && detail != NULL)
     return g_strdup_printf ("%s: %s", title, detail);
