@@ -17,6 +17,7 @@
 #include "qm-error.h"
 #include "qm-report.h"
 #include "qm-store.h"
+#include "qm-store-ledger.h"
 
 typedef struct
 {
@@ -587,6 +588,176 @@ test_report_cancelled (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* More SKUs move than the valuation fold holds at once (it writes states
+ * back and forgets them past a bound, so memory stays flat): every SKU's
+ * stored average must still fold both of its receipts, in the incremental
+ * fold and in a rebuild, and the ledger (which folds on its own, streaming)
+ * must be the same bytes either way. */
+#define MANY_SKUS 40000
+
+typedef struct
+{
+  const gint64 *averages;   /* index: SKU number */
+  guint         rows;
+} StateCheck;
+
+static gboolean
+check_state_cb (const QmValuationRow *row,
+                gpointer              user_data)
+{
+  StateCheck *check = user_data;
+  gint64 k = g_ascii_strtoll (row->sku + strlen ("SKU-"), NULL, 10);
+
+  g_assert_cmpstr (row->warehouse_id, ==, "WH-EAST");
+  g_assert_cmpint (k, >=, 1);
+  g_assert_cmpint (k, <=, MANY_SKUS);
+  g_assert_cmpint (row->quantity, ==, 40 - (1 + k % 7));
+  g_assert_cmpint (row->average_e4, ==, check->averages[k]);
+  g_assert_cmpint (row->last_seq, ==, 2 * MANY_SKUS + k);
+  check->rows++;
+  return TRUE;
+}
+
+static void
+check_states (QmStore      *store,
+              const gint64 *averages)
+{
+  g_autoptr(GError) error = NULL;
+  StateCheck check = { averages, 0 };
+
+  g_assert_true (qm_store_foreach_valuation_state (store, check_state_cb, &check, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (check.rows, ==, MANY_SKUS);
+}
+
+static void
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+/* numerator / denominator, rounded half to even (both positive). */
+static gint64
+div_half_even (gint64 numerator,
+               gint64 denominator)
+{
+  gint64 q = numerator / denominator;
+  gint64 r2 = 2 * (numerator % denominator);
+
+  if (r2 > denominator || (r2 == denominator && q % 2 != 0))
+    q++;
+  return q;
+}
+
+static char *
+write_ledger (QmStore    *store,
+              const char *from_at,
+              const char *to_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  QmReportDigest digest = { 0 };
+
+  g_assert_true (qm_report_write_ledger (store, from_at, to_at, QM_REPORT_FORMAT_CSV,
+                                         QM_CSV_FLAGS_NONE, out, &digest, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (digest.rows, ==, MANY_SKUS);
+  g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, NULL));
+  g_output_stream_close (out, NULL, NULL);
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+static void
+test_ledger_many_skus (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GString) expected = g_string_new (
+    "warehouse_id,sku,name,category,opening_quantity,received_quantity,issued_quantity,"
+    "closing_quantity,opening_value,closing_value,currency\r\n");
+  g_autofree char *sql = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *rebuilt = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) want = NULL;
+  g_autofree gint64 *averages = g_new0 (gint64, MANY_SKUS + 1);
+  QmWarehouse east = { (char *) "WH-EAST", (char *) "http://127.0.0.1:1/" };
+  sqlite3 *db = NULL;
+
+  store = qm_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  qm_store_add_warehouse (store, &east, "tester", &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  exec_sql (db, "UPDATE warehouse SET currency = 'EUR'");
+  /* January: 10 units of each SKU at 1.0000 + i/10000, in SKU order. */
+  sql = g_strdup_printf (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+    "INSERT INTO movement (warehouse_id, seq, id, at, kind, sku, quantity, to_status, unit_cost) "
+    "SELECT 'WH-EAST', i, 'a' || i, '2026-01-02T08:00:00Z', 'purchase_inbound', "
+    "  printf('SKU-%%06d', i), 10, 'qualified', 10000 + i FROM n", MANY_SKUS);
+  exec_sql (db, sql);
+
+  /* Folded now (incrementally, past the bound), then the rest arrives. */
+  g_assert_true (qm_store_valuation_update (store, NULL, &error));
+  g_assert_no_error (error);
+
+  g_free (sql);
+  sql = g_strdup_printf (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+    "INSERT INTO movement (warehouse_id, seq, id, at, kind, sku, quantity, to_status, unit_cost) "
+    "SELECT 'WH-EAST', %d + i, 'b' || i, '2026-01-20T08:00:00Z', 'purchase_inbound', "
+    "  printf('SKU-%%06d', %d + 1 - i), 30, 'qualified', 20000 + 3 * i FROM n;"
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+    "INSERT INTO movement (warehouse_id, seq, id, at, kind, sku, quantity, from_status) "
+    "SELECT 'WH-EAST', %d + i, 'c' || i, '2026-02-10T08:00:00Z', 'sales_outbound', "
+    "  printf('SKU-%%06d', i), 1 + i %% 7, 'qualified' FROM n;",
+    MANY_SKUS, MANY_SKUS, MANY_SKUS, MANY_SKUS, 2 * MANY_SKUS);
+  exec_sql (db, sql);
+  sqlite3_close (db);
+
+  /* By hand: the second receipt of SKU k is row i = N + 1 - k, at cost
+   * 2.0000 + 3i/10000; avg = (10 c1 + 30 c2) / 40 at 4 digits, half to
+   * even; values are quantity x avg at 2 digits, half to even. */
+  for (gint64 k = 1; k <= MANY_SKUS; k++)
+    {
+      gint64 i = MANY_SKUS + 1 - k;
+      gint64 average = div_half_even (10 * (10000 + k) + 30 * (20000 + 3 * i), 40);
+      gint64 issued = 1 + k % 7;
+      gint64 opening_value = div_half_even (40 * average, 100);
+      gint64 closing_value = div_half_even ((40 - issued) * average, 100);
+
+      averages[k] = average;
+      g_string_append_printf (expected,
+                              "WH-EAST,SKU-%06" G_GINT64_MODIFIER "d,,,40,0,%" G_GINT64_FORMAT
+                              ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ".%02" G_GINT64_MODIFIER
+                              "d,%" G_GINT64_FORMAT ".%02" G_GINT64_MODIFIER "d,EUR\r\n",
+                              k, issued, 40 - issued, opening_value / 100, opening_value % 100,
+                              closing_value / 100, closing_value % 100);
+    }
+
+  first = write_ledger (store, "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z");
+  lines = g_strsplit (first, "\n", -1);
+  want = g_strsplit (expected->str, "\n", -1);
+  for (guint i = 0; want[i] != NULL && lines[i] != NULL; i++)
+    g_assert_cmpstr (lines[i], ==, want[i]);
+  g_assert_cmpuint (g_strv_length (lines), ==, g_strv_length (want));
+  check_states (store, averages);
+
+  g_assert_true (qm_store_valuation_rebuild (store, &error));
+  g_assert_no_error (error);
+  check_states (store, averages);
+  rebuilt = write_ledger (store, "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z");
+  g_assert_true (strcmp (first, rebuilt) == 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -597,6 +768,7 @@ main (int   argc,
 
   g_test_add_func ("/report/day-range", test_day_range);
   ADD ("/report/cancelled", test_report_cancelled);
+  ADD ("/report/ledger/many-skus", test_ledger_many_skus);
   ADD ("/cli/stock/csv", test_cli_stock_csv);
   ADD ("/cli/stock/csv-output-bom", test_cli_stock_csv_output_bom);
   ADD ("/cli/stock/json", test_cli_stock_json);

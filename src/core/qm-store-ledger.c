@@ -122,6 +122,9 @@ typedef struct
   sqlite3_stmt *find_fallback;
   sqlite3_stmt *put_transfer;
   sqlite3_stmt *get_state;
+  sqlite3_stmt *put_state;
+  guint         n_states;       /* held in the warehouses' states, all together */
+  gboolean      spilled;        /* some states went back to valuation_state */
   gboolean      rebuilding;
   gboolean      force_fallback;
   gboolean      needs_rebuild;
@@ -146,10 +149,19 @@ fold_clear (Fold *fold)
   g_clear_pointer (&fold->find_fallback, sqlite3_finalize);
   g_clear_pointer (&fold->put_transfer, sqlite3_finalize);
   g_clear_pointer (&fold->get_state, sqlite3_finalize);
+  g_clear_pointer (&fold->put_state, sqlite3_finalize);
 }
 
+/* How many SKUs' states a fold holds at most before it writes them back
+ * to valuation_state (inside its transaction) and forgets them: memory
+ * stays bounded however many SKUs move, e.g. in the first fold of a
+ * million-SKU ledger. */
+#define FOLD_STATE_LIMIT 16384
+
 /* Only the SKUs that move are read, so memory follows the new movements,
- * not the size of the catalogue. */
+ * not the size of the catalogue; and at most FOLD_STATE_LIMIT of them. A
+ * rebuild starts from an empty valuation_state, so it only reads back
+ * what it spilled itself. */
 static FoldState *
 fold_state_for (Fold          *fold,
                 FoldWarehouse *wh,
@@ -160,7 +172,7 @@ fold_state_for (Fold          *fold,
   if (state == NULL)
     {
       state = g_new0 (FoldState, 1);
-      if (!fold->rebuilding)
+      if (!fold->rebuilding || fold->spilled)
         {
           sqlite3_reset (fold->get_state);
           bind_text (fold->get_state, 1, wh->id);
@@ -174,9 +186,56 @@ fold_state_for (Fold          *fold,
           sqlite3_reset (fold->get_state);
         }
       g_hash_table_insert (wh->states, g_strdup (sku), state);
+      fold->n_states++;
     }
 
   return state;
+}
+
+/* Writes the changed states back to valuation_state; with @forget, drops
+ * every state held (they are read back on their next movement). */
+static gboolean
+fold_write_states (Fold     *fold,
+                   gboolean  forget,
+                   GError  **error)
+{
+  QmStore *self = fold->store;
+
+  for (guint i = 0; i < fold->warehouses->len; i++)
+    {
+      FoldWarehouse *wh = g_ptr_array_index (fold->warehouses, i);
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, wh->states);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          FoldState *state = value;
+
+          if (!state->dirty)
+            continue;
+
+          bind_text (fold->put_state, 1, wh->id);
+          bind_text (fold->put_state, 2, key);
+          sqlite3_bind_int64 (fold->put_state, 3, state->state.quantity);
+          sqlite3_bind_int64 (fold->put_state, 4, state->state.average_e4);
+          sqlite3_bind_int64 (fold->put_state, 5, state->last_seq);
+          if (!step_done (self, fold->put_state, error))
+            return FALSE;
+          state->dirty = FALSE;
+        }
+
+      if (forget)
+        g_hash_table_remove_all (wh->states);
+    }
+
+  if (forget)
+    {
+      fold->n_states = 0;
+      fold->spilled = TRUE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -404,6 +463,12 @@ fold_warehouse (Fold          *fold,
       wh->folded_seq = seq;
       wh->folded_count++;
       *out_progress = TRUE;
+
+      if (fold->n_states >= FOLD_STATE_LIMIT && !fold_write_states (fold, TRUE, error))
+        {
+          sqlite3_reset (walk);
+          return FALSE;
+        }
     }
 
   sqlite3_reset (walk);
@@ -419,42 +484,18 @@ fold_save (Fold    *fold,
            GError **error)
 {
   QmStore *self = fold->store;
-  g_autoptr(sqlite3_stmt) put_state = NULL;
   g_autoptr(sqlite3_stmt) put_cursor = NULL;
 
-  put_state = qm_store_prepare (self,
-                                "INSERT OR REPLACE INTO valuation_state "
-                                "(warehouse_id, sku, quantity, average_e4, last_seq) "
-                                "VALUES (?, ?, ?, ?, ?)", error);
   put_cursor = qm_store_prepare (self,
                                  "INSERT OR REPLACE INTO valuation_cursor "
                                  "(warehouse_id, folded_seq, folded_count) VALUES (?, ?, ?)",
                                  error);
-  if (put_state == NULL || put_cursor == NULL)
+  if (put_cursor == NULL || !fold_write_states (fold, FALSE, error))
     return FALSE;
 
   for (guint i = 0; i < fold->warehouses->len; i++)
     {
       FoldWarehouse *wh = g_ptr_array_index (fold->warehouses, i);
-      GHashTableIter iter;
-      gpointer key, value;
-
-      g_hash_table_iter_init (&iter, wh->states);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          FoldState *state = value;
-
-          if (!state->dirty)
-            continue;
-
-          bind_text (put_state, 1, wh->id);
-          bind_text (put_state, 2, key);
-          sqlite3_bind_int64 (put_state, 3, state->state.quantity);
-          sqlite3_bind_int64 (put_state, 4, state->state.average_e4);
-          sqlite3_bind_int64 (put_state, 5, state->last_seq);
-          if (!step_done (self, put_state, error))
-            return FALSE;
-        }
 
       bind_text (put_cursor, 1, wh->id);
       sqlite3_bind_int64 (put_cursor, 2, wh->folded_seq);
@@ -535,8 +576,12 @@ fold_run (QmStore  *self,
   fold.get_state = qm_store_prepare (self,
                                      "SELECT quantity, average_e4, last_seq FROM valuation_state "
                                      "WHERE warehouse_id = ? AND sku = ?", error);
+  fold.put_state = qm_store_prepare (self,
+                                     "INSERT OR REPLACE INTO valuation_state "
+                                     "(warehouse_id, sku, quantity, average_e4, last_seq) "
+                                     "VALUES (?, ?, ?, ?, ?)", error);
   if (fold.walk == NULL || fold.find_out == NULL || fold.find_fallback == NULL ||
-      fold.put_transfer == NULL || fold.get_state == NULL)
+      fold.put_transfer == NULL || fold.get_state == NULL || fold.put_state == NULL)
     goto fail;
 
   for (;;)
