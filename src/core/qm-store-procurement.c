@@ -764,11 +764,15 @@ movement_day (const char *at,
   return TRUE;
 }
 
-/* Streams the movements into the accumulator. */
+/* Streams the movements into the accumulator. A SKU that no warehouse
+ * lists or holds but that moved is added to the SKUs and *out_restart set:
+ * the caller starts again with an accumulator that has room for it (rare:
+ * warehouses list what they sell). */
 static gboolean
 read_demand (QmStore             *self,
              Input               *in,
              QmPlanDemand        *demand,
+             gboolean            *out_restart,
              QmPlanProgressFunc   progress,
              gpointer             progress_data,
              GCancellable        *cancellable,
@@ -777,8 +781,11 @@ read_demand (QmStore             *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree gint64 *first_day = NULL;
   gsize n_cells = in->cells->len;
+  guint n_skus = in->skus->len;
   gint64 total = 0, done = 0;
   int rc, w = -1;
+
+  *out_restart = FALSE;
 
   stmt = qm_store_prepare (self, "SELECT count(*) FROM movement", error);
   if (stmt == NULL)
@@ -823,7 +830,13 @@ read_demand (QmStore             *self,
         }
 
       s = sku_lookup (in, (const char *) sqlite3_column_text (stmt, 1));
-      if (s < 0 || !movement_day ((const char *) sqlite3_column_text (stmt, 2), in->tz, &day))
+      if (G_UNLIKELY (s < 0 || (guint) s >= n_skus))
+        {
+          if (sku_intern (in, (const char *) sqlite3_column_text (stmt, 1)) >= 0)
+            *out_restart = TRUE;
+          continue;
+        }
+      if (!movement_day ((const char *) sqlite3_column_text (stmt, 2), in->tz, &day))
         continue;
 
       cell = (gsize) s * in->n_wh + (gsize) w;
@@ -844,6 +857,8 @@ read_demand (QmStore             *self,
     }
   if (rc != SQLITE_DONE)
     return qm_store_set_error (self, rc, _("Could not read the movements"), error);
+  if (*out_restart)
+    return TRUE;
 
   for (gsize i = 0; i < n_cells; i++)
     if (first_day[i] != G_MAXINT64)
@@ -1077,22 +1092,30 @@ qm_store_plan_generate (QmStore             *self,
 
   if (!read_warehouses (self, &in, error) ||
       !read_products_and_stock (self, &in, error) ||
-      !read_on_order (self, &in, error) ||
-      !read_overrides (self, &in, error) ||
-      (options->params.eoq && !read_unit_costs (self, &in, error)))
+      !read_on_order (self, &in, error))
     goto fail;
 
   if (progress != NULL)
     progress (0.1, progress_data);
 
-  demand = qm_plan_demand_new (in.skus->len, in.n_wh, today, options->params.window_days);
-  if (demand == NULL)
+  for (gboolean restart = TRUE; restart; )
     {
-      g_set_error_literal (error, QM_ERROR, QM_ERROR_INVALID_INPUT,
-                           _("Too many SKUs and warehouses to plan in one go"));
-      goto fail;
+      g_clear_pointer (&demand, qm_plan_demand_free);
+      if ((guint64) in.skus->len * in.n_wh > G_MAXUINT32 ||
+          (demand = qm_plan_demand_new (in.skus->len, in.n_wh, today,
+                                        options->params.window_days)) == NULL)
+        {
+          g_set_error_literal (error, QM_ERROR, QM_ERROR_INVALID_INPUT,
+                               _("Too many SKUs and warehouses to plan in one go"));
+          goto fail;
+        }
+      if (!read_demand (self, &in, demand, &restart, progress, progress_data, cancellable,
+                        error))
+        goto fail;
     }
-  if (!read_demand (self, &in, demand, progress, progress_data, cancellable, error))
+
+  if (!read_overrides (self, &in, error) ||
+      (options->params.eoq && !read_unit_costs (self, &in, error)))
     goto fail;
 
   stats = qm_plan_demand_finish (demand, error);
@@ -1337,7 +1360,8 @@ qm_store_plan_get_lines (QmStore  *self,
                            "FROM procurement_line l"
                            "  LEFT JOIN product pr ON pr.warehouse_id = l.warehouse_id"
                            "    AND pr.sku = l.sku"
-                           "  LEFT JOIN procurement_order o ON " ORDER_OF_LINE " "
+                           "  LEFT JOIN procurement_order o ON " ORDER_OF_LINE
+                           "    AND COALESCE (l.approved_quantity, l.suggested_quantity) > 0 "
                            "WHERE l.plan_id = ? "
                            "ORDER BY l.warehouse_id, l.sku, l.kind", error);
   if (stmt == NULL)
