@@ -440,17 +440,36 @@ fail:
 /* ------------------------------------------------------------------------ */
 /* Generating a plan: the engine's input                                    */
 
+/* SKU -> index, open addressing on (bytes, length): the movement scan
+ * looks up every row's SKU straight from SQLite's buffer, without a copy. */
+typedef struct
+{
+  guint32 hash;
+  guint32 index;     /* index + 1; 0 = empty */
+} SkuSlot;
+
+typedef struct
+{
+  SkuSlot *slots;
+  gsize    mask;
+} SkuMap;
+
 typedef struct
 {
   GStringChunk    *strings;
   GArray          *warehouses;   /* QmPlanWarehouse */
   GHashTable      *wh_index;     /* id -> index + 1 */
   GArray          *skus;         /* QmPlanSku */
-  GHashTable      *sku_index;    /* sku -> index + 1 */
+  GArray          *sku_lengths;  /* guint32 */
+  GArray          *sku_hashes;   /* guint32 */
+  SkuMap           sku_map;
   GArray          *cells;        /* QmPlanCell, n_skus * n_wh */
+  GArray          *first_day;    /* gint32 per cell: its earliest movement */
   guint            n_wh;
   GTimeZone       *tz;           /* NULL = UTC */
 } Input;
+
+#define NO_DAY G_MAXINT32
 
 static void
 input_clear (Input *in)
@@ -459,8 +478,11 @@ input_clear (Input *in)
   g_clear_pointer (&in->warehouses, g_array_unref);
   g_clear_pointer (&in->wh_index, g_hash_table_unref);
   g_clear_pointer (&in->skus, g_array_unref);
-  g_clear_pointer (&in->sku_index, g_hash_table_unref);
+  g_clear_pointer (&in->sku_lengths, g_array_unref);
+  g_clear_pointer (&in->sku_hashes, g_array_unref);
+  g_clear_pointer (&in->sku_map.slots, g_free);
   g_clear_pointer (&in->cells, g_array_unref);
+  g_clear_pointer (&in->first_day, g_array_unref);
   g_clear_pointer (&in->tz, g_time_zone_unref);
 }
 
@@ -473,34 +495,125 @@ wh_lookup (Input      *in,
   return value != NULL ? GPOINTER_TO_INT (value) - 1 : -1;
 }
 
+static inline guint32
+bytes_hash (const char *data,
+            gsize       len)
+{
+  guint32 h = 2166136261u;   /* FNV-1a */
+
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar) data[i]) * 16777619u;
+
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  return h;
+}
+
+static inline int
+sku_lookup_len (Input      *in,
+                const char *sku,
+                gsize       len,
+                guint32     hash)
+{
+  gsize i;
+
+  if (in->sku_map.slots == NULL)
+    return -1;
+
+  for (i = hash & in->sku_map.mask; in->sku_map.slots[i].index != 0;
+       i = (i + 1) & in->sku_map.mask)
+    {
+      guint32 index = in->sku_map.slots[i].index - 1;
+
+      if (in->sku_map.slots[i].hash == hash &&
+          g_array_index (in->sku_lengths, guint32, index) == len &&
+          memcmp (g_array_index (in->skus, QmPlanSku, index).sku, sku, len) == 0)
+        return (int) index;
+    }
+
+  return -1;
+}
+
 static inline int
 sku_lookup (Input      *in,
             const char *sku)
 {
-  gpointer value = sku != NULL ? g_hash_table_lookup (in->sku_index, sku) : NULL;
+  gsize len;
 
-  return value != NULL ? GPOINTER_TO_INT (value) - 1 : -1;
+  if (sku == NULL)
+    return -1;
+  len = strlen (sku);
+  return sku_lookup_len (in, sku, len, bytes_hash (sku, len));
+}
+
+static void
+sku_map_place (Input   *in,
+               guint32  index)
+{
+  guint32 hash = g_array_index (in->sku_hashes, guint32, index);
+  gsize i = hash & in->sku_map.mask;
+
+  while (in->sku_map.slots[i].index != 0)
+    i = (i + 1) & in->sku_map.mask;
+  in->sku_map.slots[i].hash = hash;
+  in->sku_map.slots[i].index = index + 1;
 }
 
 /* The SKU's index, adding it (and its row of cells) if new. */
 static int
+sku_intern_len (Input      *in,
+                const char *sku,
+                gsize       len)
+{
+  guint32 hash, index32, length32;
+  QmPlanSku entry = { 0 };
+  int index;
+  gsize old_cells;
+
+  if (sku == NULL)
+    return -1;
+  hash = bytes_hash (sku, len);
+  index = sku_lookup_len (in, sku, len, hash);
+  if (index >= 0)
+    return index;
+
+  entry.sku = g_string_chunk_insert_len (in->strings, sku, (gssize) len);
+  entry.pack_size = 1;
+  index32 = in->skus->len;
+  length32 = (guint32) len;
+  g_array_append_val (in->skus, entry);
+  g_array_append_val (in->sku_lengths, length32);
+  g_array_append_val (in->sku_hashes, hash);
+
+  /* at most half full */
+  if (in->sku_map.slots == NULL || (gsize) in->skus->len * 2 > in->sku_map.mask + 1)
+    {
+      gsize size = in->sku_map.slots == NULL ? 1024 : (in->sku_map.mask + 1) * 2;
+
+      g_free (in->sku_map.slots);
+      in->sku_map.slots = g_new0 (SkuSlot, size);
+      in->sku_map.mask = size - 1;
+      for (guint32 i = 0; i < in->skus->len; i++)
+        sku_map_place (in, i);
+    }
+  else
+    sku_map_place (in, index32);
+
+  old_cells = in->cells->len;
+  g_array_set_size (in->cells, old_cells + in->n_wh);
+  g_array_set_size (in->first_day, old_cells + in->n_wh);
+  for (gsize c = old_cells; c < in->cells->len; c++)
+    g_array_index (in->first_day, gint32, c) = NO_DAY;
+
+  return (int) index32;
+}
+
+static int
 sku_intern (Input      *in,
             const char *sku)
 {
-  int index = sku_lookup (in, sku);
-  QmPlanSku entry = { 0 };
-
-  if (index >= 0 || sku == NULL)
-    return index;
-
-  entry.sku = g_string_chunk_insert (in->strings, sku);
-  entry.pack_size = 1;
-  index = (int) in->skus->len;
-  g_array_append_val (in->skus, entry);
-  g_hash_table_insert (in->sku_index, (gpointer) entry.sku, GINT_TO_POINTER (index + 1));
-  g_array_set_size (in->cells, in->cells->len + in->n_wh);
-
-  return index;
+  return sku != NULL ? sku_intern_len (in, sku, strlen (sku)) : -1;
 }
 
 static inline QmPlanCell *
@@ -551,46 +664,40 @@ read_warehouses (QmStore  *self,
   return TRUE;
 }
 
+/* The SKUs planned are those held somewhere (stock_sku), on order or
+ * moved (the movement scan adds them); a SKU only listed, with neither
+ * stock nor history, has nothing to plan. Pack sizes come from the
+ * listings. */
 static gboolean
 read_products_and_stock (QmStore  *self,
                          Input    *in,
                          GError  **error)
 {
-  g_autoptr(sqlite3_stmt) products =
-    qm_store_prepare (self, "SELECT warehouse_id, sku, pack_size FROM product", error);
-  g_autoptr(sqlite3_stmt) stock = NULL;
-  int rc;
+  g_autoptr(sqlite3_stmt) stock =
+    qm_store_prepare (self, "SELECT sku, warehouse_id, defective, pending_inspection, "
+                            "  qualified, supplier_return FROM stock_sku", error);
+  g_autoptr(sqlite3_stmt) products = NULL;
+  int rc, w = -1, s = -1;
 
-  if (products == NULL)
-    return FALSE;
-
-  while ((rc = sqlite3_step (products)) == SQLITE_ROW)
-    {
-      int w = wh_lookup (in, (const char *) sqlite3_column_text (products, 0));
-      int s;
-
-      if (w < 0)
-        continue;
-      s = sku_intern (in, (const char *) sqlite3_column_text (products, 1));
-      cell_at (in, s, w)->pack_size = MAX (1, sqlite3_column_int64 (products, 2));
-    }
-  if (rc != SQLITE_DONE)
-    return qm_store_set_error (self, rc, _("Could not read the products"), error);
-
-  stock = qm_store_prepare (self, "SELECT sku, warehouse_id, defective, pending_inspection, "
-                                  "  qualified, supplier_return FROM stock_sku", error);
   if (stock == NULL)
     return FALSE;
 
+  /* Rows come by SKU: look it up on change only. */
   while ((rc = sqlite3_step (stock)) == SQLITE_ROW)
     {
-      int w = wh_lookup (in, (const char *) sqlite3_column_text (stock, 1));
+      const char *sku = (const char *) sqlite3_column_text (stock, 0);
+      gsize len = (gsize) sqlite3_column_bytes (stock, 0);
       QmPlanCell *cell;
-      int s;
 
+      if (sku == NULL)
+        continue;
+      if (s < 0 || g_array_index (in->sku_lengths, guint32, s) != len ||
+          memcmp (g_array_index (in->skus, QmPlanSku, s).sku, sku, len) != 0)
+        s = sku_intern_len (in, sku, len);
+
+      w = wh_lookup (in, (const char *) sqlite3_column_text (stock, 1));
       if (w < 0)
         continue;
-      s = sku_intern (in, (const char *) sqlite3_column_text (stock, 0));
       cell = cell_at (in, s, w);
       cell->other_units = MAX (0, sqlite3_column_int64 (stock, 2)) +
                           MAX (0, sqlite3_column_int64 (stock, 5));
@@ -599,6 +706,29 @@ read_products_and_stock (QmStore  *self,
     }
   if (rc != SQLITE_DONE)
     return qm_store_set_error (self, rc, _("Could not read the stock"), error);
+
+  products = qm_store_prepare (self, "SELECT warehouse_id, sku, pack_size FROM product "
+                                     "WHERE pack_size > 1", error);
+  if (products == NULL)
+    return FALSE;
+
+  w = -1;
+  while ((rc = sqlite3_step (products)) == SQLITE_ROW)
+    {
+      const char *wh_id = (const char *) sqlite3_column_text (products, 0);
+
+      if (w < 0 || wh_id == NULL ||
+          strcmp (wh_id, g_array_index (in->warehouses, QmPlanWarehouse, w).id) != 0)
+        w = wh_lookup (in, wh_id);
+      if (w < 0)
+        continue;
+      s = sku_intern_len (in, (const char *) sqlite3_column_text (products, 1),
+                          (gsize) sqlite3_column_bytes (products, 1));
+      if (s >= 0)
+        cell_at (in, s, w)->pack_size = sqlite3_column_int64 (products, 2);
+    }
+  if (rc != SQLITE_DONE)
+    return qm_store_set_error (self, rc, _("Could not read the products"), error);
 
   return TRUE;
 }
@@ -764,108 +894,139 @@ movement_day (const char *at,
   return TRUE;
 }
 
-/* Streams the movements into the accumulator. A SKU that no warehouse
- * lists or holds but that moved is added to the SKUs and *out_restart set:
- * the caller starts again with an accumulator that has room for it (rare:
- * warehouses list what they sell). */
-static gboolean
+/* A sale or return in the window, kept until every SKU is known. */
+typedef struct
+{
+  guint32 cell;
+  gint32  day;
+  gint64  quantity;   /* + sold, - returned */
+} WindowEvent;
+
+/* Streams the movements once, in the table's own order: each cell's first
+ * day, and the sales and returns of the window. SKUs not met before are
+ * added on the way. Then the accumulator is filled. */
+static QmPlanDemand *
 read_demand (QmStore             *self,
              Input               *in,
-             QmPlanDemand        *demand,
-             gboolean            *out_restart,
+             gint64               today,
+             int                  window_days,
              QmPlanProgressFunc   progress,
              gpointer             progress_data,
              GCancellable        *cancellable,
              GError             **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree gint64 *first_day = NULL;
-  gsize n_cells = in->cells->len;
-  guint n_skus = in->skus->len;
-  gint64 total = 0, done = 0;
+  g_autoptr(GArray) events = g_array_sized_new (FALSE, FALSE, sizeof (WindowEvent), 65536);
+  g_autoptr(QmPlanDemand) demand = NULL;
+  gint64 total = 0, done = 0, first = today - window_days;
   int rc, w = -1;
 
-  *out_restart = FALSE;
-
-  stmt = qm_store_prepare (self, "SELECT count(*) FROM movement", error);
+  stmt = qm_store_prepare (self, "SELECT COALESCE (SUM (cursor_seq), 0) FROM sync_state", error);
   if (stmt == NULL)
-    return FALSE;
+    return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     total = sqlite3_column_int64 (stmt, 0);
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  first_day = g_new (gint64, MAX (n_cells, 1));
-  for (gsize i = 0; i < n_cells; i++)
-    first_day[i] = G_MAXINT64;
-
   stmt = qm_store_prepare (self, "SELECT warehouse_id, sku, at, kind, quantity FROM movement "
                                  "WHERE quarantine_reason IS NULL", error);
   if (stmt == NULL)
-    return FALSE;
+    return NULL;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *wh_id = (const char *) sqlite3_column_text (stmt, 0);
-      const char *kind = (const char *) sqlite3_column_text (stmt, 3);
-      QmMovementKind k;
+      const char *sku = (const char *) sqlite3_column_text (stmt, 1);
+      const char *kind;
+      gint32 *first_day;
+      WindowEvent ev;
       gint64 day;
-      gsize cell;
+      gsize cell, len;
       int s;
 
       if (G_UNLIKELY (++done % PROGRESS_EVERY == 0))
         {
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return FALSE;
+            return NULL;
           if (progress != NULL && total > 0)
-            progress (0.1 + 0.7 * MIN (1.0, (double) done / total), progress_data);
+            progress (0.1 + 0.6 * MIN (1.0, (double) done / total), progress_data);
         }
 
       /* Rows come in warehouse order: look the warehouse up on change. */
-      if (w < 0 || wh_id == NULL ||
-          strcmp (wh_id, g_array_index (in->warehouses, QmPlanWarehouse, w).id) != 0)
+      if (G_UNLIKELY (w < 0 || wh_id == NULL ||
+                      strcmp (wh_id, g_array_index (in->warehouses, QmPlanWarehouse, w).id) != 0))
         {
           w = wh_lookup (in, wh_id);
           if (w < 0)
             continue;
         }
 
-      s = sku_lookup (in, (const char *) sqlite3_column_text (stmt, 1));
-      if (G_UNLIKELY (s < 0 || (guint) s >= n_skus))
-        {
-          if (sku_intern (in, (const char *) sqlite3_column_text (stmt, 1)) >= 0)
-            *out_restart = TRUE;
-          continue;
-        }
-      if (!movement_day ((const char *) sqlite3_column_text (stmt, 2), in->tz, &day))
+      if (sku == NULL ||
+          !movement_day ((const char *) sqlite3_column_text (stmt, 2), in->tz, &day) ||
+          day < G_MININT32 / 2 || day > G_MAXINT32 / 2)
         continue;
 
-      cell = (gsize) s * in->n_wh + (gsize) w;
-      if (day < first_day[cell])
-        first_day[cell] = day;
+      len = (gsize) sqlite3_column_bytes (stmt, 1);
+      s = sku_lookup_len (in, sku, len, bytes_hash (sku, len));
+      if (G_UNLIKELY (s < 0))
+        s = sku_intern_len (in, sku, len);
 
+      cell = (gsize) s * in->n_wh + (gsize) w;
+      first_day = &g_array_index (in->first_day, gint32, cell);
+      if (day < *first_day)
+        *first_day = (gint32) day;
+
+      if (day < first || day >= today)
+        continue;
+
+      kind = (const char *) sqlite3_column_text (stmt, 3);
       if (kind == NULL)
         continue;
       if (kind[0] == 's' && strcmp (kind, "sales_outbound") == 0)
-        k = QM_MOVEMENT_SALES_OUTBOUND;
+        ev.quantity = CLAMP (sqlite3_column_int64 (stmt, 4), 0, QM_PLAN_QUANTITY_MAX);
       else if (kind[0] == 'c' && strcmp (kind, "customer_return") == 0)
-        k = QM_MOVEMENT_CUSTOMER_RETURN;
+        ev.quantity = -CLAMP (sqlite3_column_int64 (stmt, 4), 0, QM_PLAN_QUANTITY_MAX);
       else
         continue;
 
-      qm_plan_demand_add (demand, (guint) s, (guint) w, day, k,
-                          CLAMP (sqlite3_column_int64 (stmt, 4), 0, QM_PLAN_QUANTITY_MAX));
+      ev.cell = (guint32) cell;
+      ev.day = (gint32) day;
+      g_array_append_val (events, ev);
     }
   if (rc != SQLITE_DONE)
-    return qm_store_set_error (self, rc, _("Could not read the movements"), error);
-  if (*out_restart)
-    return TRUE;
+    {
+      qm_store_set_error (self, rc, _("Could not read the movements"), error);
+      return NULL;
+    }
 
-  for (gsize i = 0; i < n_cells; i++)
-    if (first_day[i] != G_MAXINT64)
-      qm_plan_demand_note_first_day (demand, (guint) (i / in->n_wh), (guint) (i % in->n_wh),
-                                     first_day[i]);
+  if ((guint64) in->skus->len * in->n_wh > G_MAXUINT32 ||
+      (demand = qm_plan_demand_new (in->skus->len, in->n_wh, today, window_days)) == NULL)
+    {
+      g_set_error_literal (error, QM_ERROR, QM_ERROR_INVALID_INPUT,
+                           _("Too many SKUs and warehouses to plan in one go"));
+      return NULL;
+    }
 
-  return TRUE;
+  for (guint i = 0; i < events->len; i++)
+    {
+      const WindowEvent *ev = &g_array_index (events, WindowEvent, i);
+
+      qm_plan_demand_add (demand, ev->cell / in->n_wh, ev->cell % in->n_wh, ev->day,
+                          ev->quantity >= 0 ? QM_MOVEMENT_SALES_OUTBOUND
+                                            : QM_MOVEMENT_CUSTOMER_RETURN,
+                          ev->quantity >= 0 ? ev->quantity : -ev->quantity);
+    }
+
+  for (gsize i = 0; i < in->first_day->len; i++)
+    {
+      gint32 day = g_array_index (in->first_day, gint32, i);
+
+      if (day != NO_DAY)
+        qm_plan_demand_note_first_day (demand, (guint) (i / in->n_wh), (guint) (i % in->n_wh),
+                                       day);
+    }
+
+  return g_steal_pointer (&demand);
 }
 
 static gboolean
@@ -1033,6 +1194,17 @@ insert_line (QmStore         *self,
   return step_done (self, stmt, _("Could not save the plan"), error);
 }
 
+static gint
+compare_sku_index (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  GArray *skus = user_data;
+
+  return strcmp (g_array_index (skus, QmPlanSku, *(const guint *) a).sku,
+                 g_array_index (skus, QmPlanSku, *(const guint *) b).sku);
+}
+
 /**
  * qm_store_plan_generate:
  *
@@ -1062,9 +1234,9 @@ qm_store_plan_generate (QmStore             *self,
   g_autofree char *after = NULL;
   g_autofree char *object = NULL;
   QmPlanInput input = { 0 };
-  gint64 today = 0, plan_id = 0, suggested_total = 0;
+  gint64 today = 0, plan_id = 0, suggested_total = 0, t0;
   guint n_lines = 0, n_capped = 0, n_transfers = 0;
-  gsize n_rows;
+  g_autofree guint *order = NULL;
 
   g_return_val_if_fail (QM_IS_STORE (self), 0);
 
@@ -1081,8 +1253,10 @@ qm_store_plan_generate (QmStore             *self,
   in.warehouses = g_array_new (FALSE, TRUE, sizeof (QmPlanWarehouse));
   in.wh_index = g_hash_table_new (g_str_hash, g_str_equal);
   in.skus = g_array_new (FALSE, TRUE, sizeof (QmPlanSku));
-  in.sku_index = g_hash_table_new (g_str_hash, g_str_equal);
+  in.sku_lengths = g_array_new (FALSE, FALSE, sizeof (guint32));
+  in.sku_hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
   in.cells = g_array_new (FALSE, TRUE, sizeof (QmPlanCell));
+  in.first_day = g_array_new (FALSE, FALSE, sizeof (gint32));
 
   if (progress != NULL)
     progress (0.0, progress_data);
@@ -1090,29 +1264,25 @@ qm_store_plan_generate (QmStore             *self,
   if (!qm_store_begin (self, error))
     goto out;
 
+  t0 = g_get_monotonic_time ();
   if (!read_warehouses (self, &in, error) ||
       !read_products_and_stock (self, &in, error) ||
       !read_on_order (self, &in, error))
     goto fail;
+  g_debug ("plan: products and stock of %u SKUs read in %.3f s", in.skus->len,
+           (g_get_monotonic_time () - t0) / 1e6);
+  t0 = g_get_monotonic_time ();
 
   if (progress != NULL)
     progress (0.1, progress_data);
 
-  for (gboolean restart = TRUE; restart; )
-    {
-      g_clear_pointer (&demand, qm_plan_demand_free);
-      if ((guint64) in.skus->len * in.n_wh > G_MAXUINT32 ||
-          (demand = qm_plan_demand_new (in.skus->len, in.n_wh, today,
-                                        options->params.window_days)) == NULL)
-        {
-          g_set_error_literal (error, QM_ERROR, QM_ERROR_INVALID_INPUT,
-                               _("Too many SKUs and warehouses to plan in one go"));
-          goto fail;
-        }
-      if (!read_demand (self, &in, demand, &restart, progress, progress_data, cancellable,
-                        error))
-        goto fail;
-    }
+  demand = read_demand (self, &in, today, options->params.window_days, progress, progress_data,
+                        cancellable, error);
+  if (demand == NULL)
+    goto fail;
+
+  g_debug ("plan: movements read in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  t0 = g_get_monotonic_time ();
 
   if (!read_overrides (self, &in, error) ||
       (options->params.eoq && !read_unit_costs (self, &in, error)))
@@ -1138,6 +1308,9 @@ qm_store_plan_generate (QmStore             *self,
   if (progress != NULL)
     progress (0.85, progress_data);
 
+  g_debug ("plan: computed in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  t0 = g_get_monotonic_time ();
+
   parameters = parameters_json (options, today, result->z);
   stmt = qm_store_prepare (self, "INSERT INTO procurement_plan (created_at, created_by, status, "
                                  "  parameters) VALUES (?, ?, 'draft', ?)", error);
@@ -1156,28 +1329,34 @@ qm_store_plan_generate (QmStore             *self,
   if (stmt == NULL)
     goto fail;
 
-  n_rows = (gsize) result->n_skus * result->n_warehouses;
-  for (gsize i = 0; i < n_rows; i++)
-    {
-      const QmPlanRow *row = &result->rows[i];
+  /* In the table's key order (warehouse, then SKU bytewise): appends. */
+  order = g_new (guint, MAX (in.skus->len, 1));
+  for (guint i = 0; i < in.skus->len; i++)
+    order[i] = i;
+  g_qsort_with_data (order, (gint) in.skus->len, sizeof (guint), compare_sku_index, in.skus);
 
-      if (row->suggested_uncapped <= 0)
-        continue;
+  for (guint w = 0; w < in.n_wh; w++)
+    for (guint k = 0; k < in.skus->len; k++)
+      {
+        const QmPlanRow *row = &result->rows[(gsize) order[k] * in.n_wh + w];
 
-      if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_PURCHASE, error))
-        goto fail;
-      n_lines++;
-      n_capped += (row->flags & QM_PLAN_FLAG_CAPACITY_CAPPED) != 0;
-      suggested_total += row->suggested;
+        if (row->suggested_uncapped <= 0)
+          continue;
 
-      if (row->transfer_in > 0 && row->transfer_from >= 0)
-        {
-          if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_TRANSFER, error))
-            goto fail;
-          n_lines++;
-          n_transfers++;
-        }
-    }
+        if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_PURCHASE, error))
+          goto fail;
+        n_lines++;
+        n_capped += (row->flags & QM_PLAN_FLAG_CAPACITY_CAPPED) != 0;
+        suggested_total += row->suggested;
+
+        if (row->transfer_in > 0 && row->transfer_from >= 0)
+          {
+            if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_TRANSFER, error))
+              goto fail;
+            n_lines++;
+            n_transfers++;
+          }
+      }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
   builder = json_builder_new ();
@@ -1203,6 +1382,7 @@ qm_store_plan_generate (QmStore             *self,
       plan_id = 0;
       goto out;
     }
+  g_debug ("plan: %u lines written in %.3f s", n_lines, (g_get_monotonic_time () - t0) / 1e6);
 
   if (progress != NULL)
     progress (1.0, progress_data);
