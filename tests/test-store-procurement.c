@@ -601,18 +601,18 @@ test_edit_approve_push (Fixture       *fixture,
   g_assert_null (order->to_warehouse_id);
   g_assert_cmpint (order->state, ==, QM_ORDER_STATE_PENDING);
   g_assert_true (g_uuid_string_is_valid (order->idempotency_key));
-  /* the cost is the warehouse's moving average: none is folded in this
-   * cache yet, so 0.0000 (the push test checks a real one) */
+  /* the cost is the warehouse's moving average, folded up to now: every
+   * receipt of this cache came in at 2.5000 */
   g_assert_cmpstr (order->body, ==,
                    "{\"reference\":\"PLAN-1-WH-A\",\"requested_by\":\"planner\",\"lines\":["
-                   "{\"sku\":\"BOX\",\"quantity\":20,\"expected_unit_cost\":\"0.0000\"},"
-                   "{\"sku\":\"MUG\",\"quantity\":18,\"expected_unit_cost\":\"0.0000\"},"
-                   "{\"sku\":\"NEWER\",\"quantity\":24,\"expected_unit_cost\":\"0.0000\"}]}");
+                   "{\"sku\":\"BOX\",\"quantity\":20,\"expected_unit_cost\":\"2.5000\"},"
+                   "{\"sku\":\"MUG\",\"quantity\":18,\"expected_unit_cost\":\"2.5000\"},"
+                   "{\"sku\":\"NEWER\",\"quantity\":24,\"expected_unit_cost\":\"2.5000\"}]}");
   order = g_ptr_array_index (orders, 1);
   g_assert_cmpstr (order->warehouse_id, ==, "WH-B");
   g_assert_cmpstr (order->body, ==,
                    "{\"reference\":\"PLAN-1-WH-B\",\"requested_by\":\"planner\",\"lines\":["
-                   "{\"sku\":\"CUP\",\"quantity\":18,\"expected_unit_cost\":\"0.0000\"}]}");
+                   "{\"sku\":\"CUP\",\"quantity\":18,\"expected_unit_cost\":\"2.5000\"}]}");
   order = g_ptr_array_index (orders, 2);
   g_assert_cmpstr (order->warehouse_id, ==, "WH-C");
   g_assert_cmpint (order->kind, ==, QM_PLAN_LINE_TRANSFER);
@@ -620,7 +620,7 @@ test_edit_approve_push (Fixture       *fixture,
   g_assert_cmpstr (order->body, ==,
                    "{\"reference\":\"PLAN-1-WH-C-TO-WH-A\",\"requested_by\":\"planner\","
                    "\"to_warehouse\":\"WH-A\",\"lines\":["
-                   "{\"sku\":\"LAMP\",\"quantity\":4,\"expected_unit_cost\":\"0.0000\"}]}");
+                   "{\"sku\":\"LAMP\",\"quantity\":4,\"expected_unit_cost\":\"2.5000\"}]}");
 
   /* a second push gets the same orders, keys and bodies */
   again = qm_store_plan_prepare_push (fixture->store, id, "someone else", &error);

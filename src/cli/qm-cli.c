@@ -1595,7 +1595,7 @@ cmd_plan_generate (Globals *globals,
       N_("RATE") },
     { "transfer-days", 0, 0, G_OPTION_ARG_STRING, &transfer_days,
       N_("Propose a transfer from a warehouse with more than this many days of cover to one "
-         "below its reorder point (default 0: no transfers)"), N_("DAYS") },
+         "below its reorder point (default 90; 0: no transfers)"), N_("DAYS") },
     { NULL }
   };
 
