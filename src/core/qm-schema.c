@@ -305,6 +305,61 @@ static const char migration_5[] =
   "    SUM(CASE status WHEN 'supplier_return' THEN quantity ELSE 0 END)\n"
   "  FROM stock GROUP BY sku, warehouse_id;\n";
 
+/* Version 6: procurement planning. Lead time and review period per
+ * warehouse (7 days each until a planner sets them) with a per-SKU
+ * override (0 = the warehouse's), what a plan line needs to explain itself
+ * and the orders pushed to the warehouses.
+ *
+ * procurement_line keeps its version 2 INTEGER columns, filled with whole
+ * units rounded up (avg_daily_demand, demand_sd, safety_stock,
+ * reorder_point) for anyone reading the table raw; the exact figures the
+ * engine computed are in the REAL columns *_exact (days_of_cover is NULL
+ * when there is no demand: infinite cover). Its version 2 columns
+ * idempotency_key and push_status stay unused: a line belongs to the order
+ * with its plan, kind, endpoint (the line's warehouse for a purchase, its
+ * source for a transfer) and destination, and the key is the order's. */
+static const char migration_6[] =
+  "ALTER TABLE warehouse ADD COLUMN lead_time_days INTEGER NOT NULL DEFAULT 7\n"
+  "  CHECK (lead_time_days BETWEEN 0 AND 3660);\n"
+  "ALTER TABLE warehouse ADD COLUMN review_period_days INTEGER NOT NULL DEFAULT 7\n"
+  "  CHECK (review_period_days BETWEEN 0 AND 3660);\n"
+  "CREATE TABLE planning_sku (\n"
+  "  sku                TEXT PRIMARY KEY,\n"
+  "  lead_time_days     INTEGER NOT NULL DEFAULT 0 CHECK (lead_time_days BETWEEN 0 AND 3660),\n"
+  "  review_period_days INTEGER NOT NULL DEFAULT 0 CHECK (review_period_days BETWEEN 0 AND 3660)\n"
+  ") WITHOUT ROWID;\n"
+  "ALTER TABLE procurement_plan ADD COLUMN pushed_at TEXT;\n"
+  "ALTER TABLE procurement_plan ADD COLUMN pushed_by TEXT;\n"
+  "ALTER TABLE procurement_line ADD COLUMN qualified INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE procurement_line ADD COLUMN avg_daily_demand_exact REAL NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE procurement_line ADD COLUMN demand_sd_exact REAL NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE procurement_line ADD COLUMN safety_stock_exact REAL NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE procurement_line ADD COLUMN reorder_point_exact REAL NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE procurement_line ADD COLUMN order_up_to_exact REAL NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE procurement_line ADD COLUMN days_of_cover REAL;\n"
+  "ALTER TABLE procurement_line ADD COLUMN lead_time_days INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE procurement_line ADD COLUMN review_period_days INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE procurement_line ADD COLUMN pack_size INTEGER NOT NULL DEFAULT 1;\n"
+  "ALTER TABLE procurement_line ADD COLUMN suggested_uncapped INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE procurement_line ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;\n"
+  "CREATE TABLE procurement_order (\n"
+  "  id              INTEGER PRIMARY KEY,\n"
+  "  plan_id         INTEGER NOT NULL REFERENCES procurement_plan (id) ON DELETE CASCADE,\n"
+  "  warehouse_id    TEXT NOT NULL,\n"
+  "  kind            TEXT NOT NULL CHECK (kind IN ('purchase', 'transfer')),\n"
+  "  to_warehouse_id TEXT NOT NULL DEFAULT '',\n"
+  "  idempotency_key TEXT NOT NULL UNIQUE,\n"
+  "  body            TEXT NOT NULL,\n"
+  "  state           TEXT NOT NULL DEFAULT 'pending'\n"
+  "                  CHECK (state IN ('pending', 'accepted', 'rejected')),\n"
+  "  order_id        TEXT,\n"
+  "  error           TEXT,\n"
+  "  created_at      TEXT NOT NULL,\n"
+  "  answered_at     TEXT,\n"
+  "  UNIQUE (plan_id, warehouse_id, kind, to_warehouse_id)\n"
+  ");\n"
+  "CREATE INDEX procurement_order_by_state ON procurement_order (state);\n";
+
 static const char * const migrations[] = {
   NULL,
   migration_1,
@@ -312,6 +367,7 @@ static const char * const migrations[] = {
   migration_3,
   migration_4,
   migration_5,
+  migration_6,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == QM_SCHEMA_VERSION + 1);

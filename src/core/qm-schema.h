@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 #define QM_SCHEMA_APPLICATION_ID 0x514d4331
 
 /* The schema version this build writes; migrations[i] brings version i to i + 1. */
-#define QM_SCHEMA_VERSION 5
+#define QM_SCHEMA_VERSION 6
 
 const char *qm_schema_get_migration (guint to_version);
 
