@@ -15,6 +15,7 @@
 #include "qm-error.h"
 #include "qm-store.h"
 #include "qm-store-dashboard.h"
+#include "qm-store-procurement.h"
 
 typedef struct
 {
@@ -272,6 +273,43 @@ test_empty (Fixture       *fixture,
   g_assert_null (dashboard->newest_movement_at);
   g_assert_null (dashboard->trend_last_day);
   g_assert_cmpuint (dashboard->trend->len, ==, 0);
+  g_assert_cmpint (dashboard->below_reorder, ==, -1);
+  g_assert_cmpint (dashboard->plan_id, ==, 0);
+}
+
+/* Planned on 2026-11-21 (56-day window, 95 %, 7 days lead time and review):
+ *  WH-SOUTH SKU-A: sold 4 + 1 + 14 = 19 over the 47 days since its opening
+ *    balance on 10-05, d = 0.404/day; the reorder point is d*7 = 2.8 plus
+ *    a safety stock > 0, and only 1 unit is qualified: below it.
+ *  WH-EAST SKU-A: 30 sold less 3 returned over 51 days, d = 0.53/day, sd
+ *    about 4.3, ROP about 3.7 + 1.645*4.3*sqrt(7) = 22 against 127: fine.
+ *  SKU-B, SKU-C, SKU-D, SKU-E: no sales, no reorder point to fall below.
+ * So one SKU is below its reorder point somewhere. */
+static void
+test_below_reorder (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QmDashboard) before = NULL;
+  g_autoptr(QmDashboard) after = NULL;
+  QmPlanOptions options;
+  gint64 plan_id;
+
+  before = qm_store_get_dashboard (fixture->store, 120, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (before->below_reorder, ==, -1);
+
+  qm_plan_options_init (&options);
+  options.today_day = qm_plan_day_from_date (2026, 11, 21);
+  plan_id = qm_store_plan_generate (fixture->store, &options, "tester", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plan_id, >, 0);
+
+  after = qm_store_get_dashboard (fixture->store, 120, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->below_reorder, ==, 1);
+  g_assert_cmpint (after->plan_id, ==, plan_id);
+  g_assert_nonnull (after->plan_created_at);
 }
 
 static void
@@ -340,6 +378,7 @@ main (int   argc,
   ADD ("/dashboard/trend/daily-balance", TRUE, test_trend);
   ADD ("/dashboard/all/empty-cache", FALSE, test_empty);
   ADD ("/dashboard/all/figures", TRUE, test_dashboard);
+  ADD ("/dashboard/below-reorder/latest-plan", TRUE, test_below_reorder);
 
 #undef ADD
 

@@ -19,6 +19,7 @@
 
 #include "qm-error.h"
 #include "qm-money.h"
+#include "qm-planning.h"
 #include "qm-store-dashboard.h"
 #include "qm-store-private.h"
 
@@ -45,6 +46,7 @@ qm_dashboard_free (QmDashboard *self)
   g_clear_pointer (&self->warehouses, g_ptr_array_unref);
   g_clear_pointer (&self->trend, g_array_unref);
   g_free (self->newest_movement_at);
+  g_free (self->plan_created_at);
   g_free (self->trend_last_day);
   g_free (self);
 }
@@ -281,6 +283,74 @@ qm_store_count_out_of_stock (QmStore *self,
     *out_skus = sqlite3_column_int64 (stmt, 0);
 
   return sqlite3_column_int64 (stmt, 0) - sqlite3_column_int64 (stmt, 1);
+}
+
+/**
+ * qm_store_count_below_reorder:
+ * @out_plan_id: (out) (optional): the latest plan's id, 0 without one
+ * @out_created_at: (out) (optional) (transfer full): when it was made
+ *
+ * Counts the SKUs whose position (qualified + pending inspection + on
+ * order) was below the reorder point in at least one warehouse when the
+ * latest procurement plan was generated (QM_PLAN_FLAG_BELOW_REORDER_POINT).
+ *
+ * Returns: the count; -1 without any plan (@error unset) or on an error
+ *   (@error set)
+ */
+gint64
+qm_store_count_below_reorder (QmStore  *self,
+                              gint64   *out_plan_id,
+                              char    **out_created_at,
+                              GError  **error)
+{
+  g_autoptr(sqlite3_stmt) plan = NULL;
+  g_autoptr(sqlite3_stmt) count = NULL;
+  gint64 plan_id;
+  int rc;
+
+  g_return_val_if_fail (QM_IS_STORE (self), -1);
+
+  if (out_plan_id != NULL)
+    *out_plan_id = 0;
+  if (out_created_at != NULL)
+    *out_created_at = NULL;
+
+  plan = qm_store_prepare (self,
+                           "SELECT id, created_at FROM procurement_plan "
+                           "ORDER BY id DESC LIMIT 1", error);
+  if (plan == NULL)
+    return -1;
+
+  rc = sqlite3_step (plan);
+  if (rc == SQLITE_DONE)
+    return -1;
+  if (rc != SQLITE_ROW)
+    {
+      qm_store_set_error (self, rc, _("Could not read the procurement plans"), error);
+      return -1;
+    }
+  plan_id = sqlite3_column_int64 (plan, 0);
+
+  count = qm_store_prepare (self,
+                            "SELECT count(DISTINCT sku) FROM procurement_line "
+                            "WHERE plan_id = ?1 AND (flags & ?2) != 0", error);
+  if (count == NULL)
+    return -1;
+  sqlite3_bind_int64 (count, 1, plan_id);
+  sqlite3_bind_int64 (count, 2, QM_PLAN_FLAG_BELOW_REORDER_POINT);
+  rc = sqlite3_step (count);
+  if (rc != SQLITE_ROW)
+    {
+      qm_store_set_error (self, rc, _("Could not read the procurement plans"), error);
+      return -1;
+    }
+
+  if (out_plan_id != NULL)
+    *out_plan_id = plan_id;
+  if (out_created_at != NULL)
+    *out_created_at = g_strdup ((const char *) sqlite3_column_text (plan, 1));
+
+  return sqlite3_column_int64 (count, 0);
 }
 
 /**
@@ -660,6 +730,13 @@ qm_store_get_dashboard (QmStore *self,
                                                                &local_error)) >= 0 &&
        (dashboard->overstock = qm_store_count_overstock (self, overstock_days,
                                                          &local_error)) >= 0;
+  if (ok)
+    {
+      dashboard->below_reorder = qm_store_count_below_reorder (self, &dashboard->plan_id,
+                                                               &dashboard->plan_created_at,
+                                                               &local_error);
+      ok = local_error == NULL;
+    }
   if (ok)
     {
       dashboard->newest_movement_at = qm_store_get_newest_movement_at (self, &local_error);

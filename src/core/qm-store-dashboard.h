@@ -40,6 +40,10 @@ typedef struct
   gint64     skus;                /* SKUs known (listed or stocked) */
   gint64     out_of_stock;        /* SKUs with no qualified unit anywhere */
   gint64     overstock;           /* SKUs with more days of cover than asked */
+  gint64     below_reorder;       /* SKUs below their reorder point in the
+                                   * latest plan somewhere; -1 without a plan */
+  gint64     plan_id;             /* that plan, or 0 */
+  char      *plan_created_at;     /* nullable */
   char      *newest_movement_at;  /* nullable */
   char      *trend_last_day;      /* YYYY-MM-DD of the trend's last point, nullable */
   GArray    *trend;               /* gint64 units at the end of each day, oldest first */
@@ -54,6 +58,10 @@ QmDashboard *qm_store_get_dashboard          (QmStore                    *self,
                                               GError                    **error);
 gboolean     qm_store_get_inventory_value    (QmStore                    *self,
                                               gint64                     *out_value_e4,
+                                              GError                    **error);
+gint64       qm_store_count_below_reorder    (QmStore                    *self,
+                                              gint64                     *out_plan_id,
+                                              char                      **out_created_at,
                                               GError                    **error);
 gint64       qm_store_count_out_of_stock     (QmStore                    *self,
                                               gint64                     *out_skus,

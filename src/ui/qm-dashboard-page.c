@@ -255,6 +255,7 @@ show_dashboard (QmDashboardPage *self)
   g_autofree char *grouped = NULL;
   g_autofree char *out_tooltip = NULL;
   g_autofree char *over_tooltip = NULL;
+  g_autofree char *plan_number = g_strdup_printf ("%" G_GINT64_FORMAT, d->plan_id);
   guint overstock_days = g_settings_get_uint (self->settings, "overstock-days");
 
   if (d->warehouses->len == 0)
@@ -304,8 +305,19 @@ show_dashboard (QmDashboardPage *self)
                                  d->skus);
   set_count_tile (self, TILE_OUT_OF_STOCK, d->out_of_stock, out_tooltip);
 
-  set_tile (self, TILE_BELOW_REORDER, "—", _("not available yet"),
-            _("Available once procurement plans exist"));
+  if (d->below_reorder < 0)
+    set_tile (self, TILE_BELOW_REORDER, "—", _("no procurement plan yet"),
+              _("Generate a plan on the Procurement page to see which SKUs are below "
+                "their reorder point"));
+  else
+    {
+      g_autofree char *reorder_tooltip =
+        /* Translators: %s is the plan's number, the second when it was generated */
+        g_strdup_printf (_("SKUs whose qualified, pending and ordered units were below the "
+                           "reorder point in at least one warehouse, in plan %s of %s"),
+                         plan_number, d->plan_created_at != NULL ? d->plan_created_at : "");
+      set_count_tile (self, TILE_BELOW_REORDER, d->below_reorder, reorder_tooltip);
+    }
 
   over_tooltip = g_strdup_printf (_("SKUs whose qualified stock would last more than %u days "
                                     "at their average daily sales over the %d days up to the "
