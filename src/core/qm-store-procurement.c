@@ -497,8 +497,9 @@ qm_store_get_sku_planning (QmStore     *self,
  * looks up every row's SKU straight from SQLite's buffer, without a copy. */
 typedef struct
 {
-  guint32 hash;
-  guint32 index;     /* index + 1; 0 = empty */
+  const char *key;   /* NUL-terminated, in Input.strings */
+  guint32     hash;
+  guint32     index; /* index + 1; 0 = empty */
 } SkuSlot;
 
 typedef struct
@@ -569,21 +570,17 @@ sku_lookup_len (Input      *in,
                 gsize       len,
                 guint32     hash)
 {
+  const SkuSlot *slots = in->sku_map.slots;
   gsize i;
 
-  if (in->sku_map.slots == NULL)
+  if (slots == NULL)
     return -1;
 
-  for (i = hash & in->sku_map.mask; in->sku_map.slots[i].index != 0;
-       i = (i + 1) & in->sku_map.mask)
-    {
-      guint32 index = in->sku_map.slots[i].index - 1;
-
-      if (in->sku_map.slots[i].hash == hash &&
-          g_array_index (in->sku_lengths, guint32, index) == len &&
-          memcmp (g_array_index (in->skus, QmPlanSku, index).sku, sku, len) == 0)
-        return (int) index;
-    }
+  /* A hit costs the slot and the key: nothing else is touched. */
+  for (i = hash & in->sku_map.mask; slots[i].index != 0; i = (i + 1) & in->sku_map.mask)
+    if (slots[i].hash == hash && strncmp (slots[i].key, sku, len) == 0 &&
+        slots[i].key[len] == '\0')
+      return (int) slots[i].index - 1;
 
   return -1;
 }
@@ -609,6 +606,7 @@ sku_map_place (Input   *in,
 
   while (in->sku_map.slots[i].index != 0)
     i = (i + 1) & in->sku_map.mask;
+  in->sku_map.slots[i].key = g_array_index (in->skus, QmPlanSku, index).sku;
   in->sku_map.slots[i].hash = hash;
   in->sku_map.slots[i].index = index + 1;
 }
@@ -748,7 +746,18 @@ read_products_and_stock (QmStore  *self,
           memcmp (g_array_index (in->skus, QmPlanSku, s).sku, sku, len) != 0)
         s = sku_intern_len (in, sku, len);
 
-      w = wh_lookup (in, (const char *) sqlite3_column_text (stock, 1));
+      /* Within a SKU the warehouses come in id order, as they are indexed:
+       * try the next one before looking it up. */
+      {
+        const char *wh_id = (const char *) sqlite3_column_text (stock, 1);
+        int next = w + 1 < (int) in->n_wh ? w + 1 : 0;
+
+        if (wh_id != NULL &&
+            strcmp (wh_id, g_array_index (in->warehouses, QmPlanWarehouse, next).id) == 0)
+          w = next;
+        else
+          w = wh_lookup (in, wh_id);
+      }
       if (w < 0)
         continue;
       cell = cell_at (in, s, w);
@@ -766,17 +775,35 @@ read_products_and_stock (QmStore  *self,
     return FALSE;
 
   w = -1;
+  s = -1;
   while ((rc = sqlite3_step (products)) == SQLITE_ROW)
     {
       const char *wh_id = (const char *) sqlite3_column_text (products, 0);
 
       if (w < 0 || wh_id == NULL ||
           strcmp (wh_id, g_array_index (in->warehouses, QmPlanWarehouse, w).id) != 0)
-        w = wh_lookup (in, wh_id);
+        {
+          w = wh_lookup (in, wh_id);
+          s = -1;
+        }
       if (w < 0)
         continue;
-      s = sku_intern_len (in, (const char *) sqlite3_column_text (products, 1),
-                          (gsize) sqlite3_column_bytes (products, 1));
+      /* Within a warehouse the SKUs come sorted, and the SKUs met in the
+       * stock were indexed in that order: try the next few first. */
+      {
+        const char *sku = (const char *) sqlite3_column_text (products, 1);
+        gsize len = (gsize) sqlite3_column_bytes (products, 1);
+        int found = -1;
+
+        for (int k = s + 1; sku != NULL && k >= 0 && k <= s + 3 && k < (int) in->skus->len; k++)
+          if (g_array_index (in->sku_lengths, guint32, k) == len &&
+              memcmp (g_array_index (in->skus, QmPlanSku, k).sku, sku, len) == 0)
+            {
+              found = k;
+              break;
+            }
+        s = found >= 0 ? found : sku_intern_len (in, sku, len);
+      }
       if (s >= 0)
         cell_at (in, s, w)->pack_size = sqlite3_column_int64 (products, 2);
     }
@@ -1247,6 +1274,24 @@ insert_line (QmStore         *self,
   return step_done (self, stmt, _("Could not save the plan"), error);
 }
 
+typedef struct
+{
+  guint32 warehouse;
+  guint32 rank;      /* the SKU's place in bytewise order */
+  guint32 row;
+} LineKey;
+
+static gint
+compare_line_keys (gconstpointer a,
+                   gconstpointer b)
+{
+  const LineKey *x = a, *y = b;
+
+  if (x->warehouse != y->warehouse)
+    return x->warehouse < y->warehouse ? -1 : 1;
+  return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
 static gint
 compare_sku_index (gconstpointer a,
                    gconstpointer b,
@@ -1290,6 +1335,8 @@ qm_store_plan_generate (QmStore             *self,
   gint64 today = 0, plan_id = 0, suggested_total = 0, t0;
   guint n_lines = 0, n_capped = 0, n_transfers = 0;
   g_autofree guint *order = NULL;
+  g_autofree guint *rank = NULL;
+  g_autoptr(GArray) keys = NULL;
 
   g_return_val_if_fail (QM_IS_STORE (self), 0);
 
@@ -1386,34 +1433,44 @@ qm_store_plan_generate (QmStore             *self,
   if (stmt == NULL)
     goto fail;
 
-  /* In the table's key order (warehouse, then SKU bytewise): appends. */
+  /* In the table's key order (warehouse, then SKU bytewise), so every
+   * insert appends: the rows with a suggestion, found in one sequential
+   * pass, sorted by warehouse and the SKU's bytewise rank. */
   order = g_new (guint, MAX (in.skus->len, 1));
   for (guint i = 0; i < in.skus->len; i++)
     order[i] = i;
   g_qsort_with_data (order, (gint) in.skus->len, sizeof (guint), compare_sku_index, in.skus);
+  rank = g_new (guint, MAX (in.skus->len, 1));
+  for (guint i = 0; i < in.skus->len; i++)
+    rank[order[i]] = i;
 
-  for (guint w = 0; w < in.n_wh; w++)
-    for (guint k = 0; k < in.skus->len; k++)
+  keys = g_array_new (FALSE, FALSE, sizeof (LineKey));
+  for (gsize i = 0; i < (gsize) result->n_skus * result->n_warehouses; i++)
+    if (result->rows[i].suggested_uncapped > 0)
       {
-        const QmPlanRow *row = &result->rows[(gsize) order[k] * in.n_wh + w];
-
-        if (row->suggested_uncapped <= 0)
-          continue;
-
-        if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_PURCHASE, error))
-          goto fail;
-        n_lines++;
-        n_capped += (row->flags & QM_PLAN_FLAG_CAPACITY_CAPPED) != 0;
-        suggested_total += row->suggested;
-
-        if (row->transfer_in > 0 && row->transfer_from >= 0)
-          {
-            if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_TRANSFER, error))
-              goto fail;
-            n_lines++;
-            n_transfers++;
-          }
+        LineKey key = { result->rows[i].warehouse, rank[result->rows[i].sku], (guint32) i };
+        g_array_append_val (keys, key);
       }
+  g_array_sort (keys, compare_line_keys);
+
+  for (guint k = 0; k < keys->len; k++)
+    {
+      const QmPlanRow *row = &result->rows[g_array_index (keys, LineKey, k).row];
+
+      if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_PURCHASE, error))
+        goto fail;
+      n_lines++;
+      n_capped += (row->flags & QM_PLAN_FLAG_CAPACITY_CAPPED) != 0;
+      suggested_total += row->suggested;
+
+      if (row->transfer_in > 0 && row->transfer_from >= 0)
+        {
+          if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_TRANSFER, error))
+            goto fail;
+          n_lines++;
+          n_transfers++;
+        }
+    }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
   builder = json_builder_new ();
