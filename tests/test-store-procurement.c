@@ -516,7 +516,7 @@ test_edit_approve_push (Fixture       *fixture,
   const QmPlanLine *line;
   const QmPlanOrder *order;
   gint64 id = generate (fixture);
-  gint64 entries = 0, bad = -1;
+  gint64 entries = 0, bad = -1, entries_extra = 0;
 
   /* a reason is required; quantities are whole and not negative */
   g_assert_false (qm_store_plan_set_quantity (fixture->store, id, "WH-A", "BOX",
@@ -728,21 +728,50 @@ test_edit_approve_push (Fixture       *fixture,
     g_assert_cmpint (line->suggested_quantity, ==, 18);
   }
 
+  /* a plan whose every approved quantity is 0 has nothing to send: it is
+   * pushed as soon as it is pushed */
+  {
+    g_autoptr(GPtrArray) lines3 = NULL;
+    g_autoptr(GPtrArray) none = NULL;
+    g_autoptr(QmPlanInfo) info3 = NULL;
+    gint64 id3 = generate (fixture);
+
+    lines3 = qm_store_plan_get_lines (fixture->store, id3, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < lines3->len; i++)
+      {
+        const QmPlanLine *l = g_ptr_array_index (lines3, i);
+
+        g_assert_true (qm_store_plan_set_quantity (fixture->store, id3, l->warehouse_id, l->sku,
+                                                   l->kind, 0, "Not this week", "planner",
+                                                   &error));
+        g_assert_no_error (error);
+      }
+    g_assert_true (qm_store_plan_approve (fixture->store, id3, "boss", &error));
+    none = qm_store_plan_prepare_push (fixture->store, id3, "planner", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (none->len, ==, 0);
+    info3 = qm_store_plan_get (fixture->store, id3, &error);
+    g_assert_cmpint (info3->status, ==, QM_PLAN_STATUS_PUSHED);
+    g_assert_cmpint (info3->approved_total, ==, 0);
+    entries_extra = 3 + lines3->len;  /* generate, the edits, approve, push */
+  }
+
   /* plans newest first */
   {
     g_autoptr(GPtrArray) plans = qm_store_plan_list (fixture->store, &error);
 
     g_assert_no_error (error);
-    g_assert_cmpuint (plans->len, ==, 2);
-    g_assert_cmpint (((QmPlanInfo *) plans->pdata[0])->id, ==, 2);
-    g_assert_cmpint (((QmPlanInfo *) plans->pdata[1])->status, ==, QM_PLAN_STATUS_PUSHED);
+    g_assert_cmpuint (plans->len, ==, 3);
+    g_assert_cmpint (((QmPlanInfo *) plans->pdata[0])->id, ==, 3);
+    g_assert_cmpint (((QmPlanInfo *) plans->pdata[2])->status, ==, QM_PLAN_STATUS_PUSHED);
   }
 
   g_assert_true (qm_store_audit_verify (fixture->store, &entries, &bad, &error));
   g_assert_no_error (error);
   /* 3 endpoint.add, planning.warehouse, 2 plan.generate, 2 plan.line.edit,
    * plan.approve, plan.push */
-  g_assert_cmpint (entries, ==, 10);
+  g_assert_cmpint (entries, ==, 10 + entries_extra);
 }
 
 /* Runs quartermaster-cli on the fixture's cache; returns its exit status. */

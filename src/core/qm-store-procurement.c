@@ -2021,6 +2021,10 @@ read_orders (QmStore  *self,
   return g_steal_pointer (&orders);
 }
 
+static gboolean maybe_finish_push (QmStore  *self,
+                                   gint64    plan_id,
+                                   GError  **error);
+
 /**
  * qm_store_plan_get_orders:
  *
@@ -2217,18 +2221,19 @@ qm_store_plan_prepare_push (QmStore     *self,
         goto fail;
     }
 
-  if (new_orders->len > 0)
-    {
-      g_clear_pointer (&stmt, sqlite3_finalize);
-      stmt = qm_store_prepare (self, "UPDATE procurement_plan SET pushed_by = ? "
-                                     "WHERE id = ? AND pushed_by IS NULL", error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_text (stmt, 1, who, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, plan_id);
-      if (!step_done (self, stmt, _("Could not save the plan"), error))
-        goto fail;
-    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = qm_store_prepare (self, "UPDATE procurement_plan SET pushed_by = ? "
+                                 "WHERE id = ? AND pushed_by IS NULL", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, who, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, plan_id);
+  if (!step_done (self, stmt, _("Could not save the plan"), error))
+    goto fail;
+
+  /* A plan with nothing to order is pushed at once. */
+  if (!maybe_finish_push (self, plan_id, error))
+    goto fail;
 
   orders = read_orders (self, plan_id, error);
   if (orders == NULL)
@@ -2270,6 +2275,7 @@ maybe_finish_push (QmStore  *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     return qm_store_set_error (self, rc, _("Could not read the plan's orders"), error);
+  /* SUM over no orders is NULL, read as 0 */
   pending = sqlite3_column_int64 (stmt, 0);
   accepted = sqlite3_column_int64 (stmt, 1);
   rejected = sqlite3_column_int64 (stmt, 2);
