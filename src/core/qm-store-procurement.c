@@ -518,7 +518,10 @@ typedef struct
   GArray          *sku_hashes;   /* guint32 */
   SkuMap           sku_map;
   GArray          *cells;        /* QmPlanCell, n_skus * n_wh */
-  GArray          *first_day;    /* gint32 per cell: its earliest movement */
+  GArray          *first_day;    /* gint32 per cell: its earliest movement in
+                                  * or after the window */
+  GArray          *old;          /* guint64 words: a bit per cell moved before
+                                  * the window (then first_day does not matter) */
   guint            n_wh;
   GTimeZone       *tz;           /* NULL = UTC */
 } Input;
@@ -537,6 +540,7 @@ input_clear (Input *in)
   g_clear_pointer (&in->sku_map.slots, g_free);
   g_clear_pointer (&in->cells, g_array_unref);
   g_clear_pointer (&in->first_day, g_array_unref);
+  g_clear_pointer (&in->old, g_array_unref);
   g_clear_pointer (&in->tz, g_time_zone_unref);
 }
 
@@ -656,6 +660,7 @@ sku_intern_len (Input      *in,
   g_array_set_size (in->first_day, old_cells + in->n_wh);
   for (gsize c = old_cells; c < in->cells->len; c++)
     g_array_index (in->first_day, gint32, c) = NO_DAY;
+  g_array_set_size (in->old, (in->cells->len + 63) / 64);   /* new words are zeroed */
 
   return (int) index32;
 }
@@ -1052,11 +1057,20 @@ read_demand (QmStore             *self,
         s = sku_intern_len (in, sku, len);
 
       cell = (gsize) s * in->n_wh + (gsize) w;
+
+      /* Most of a long ledger is older than the window: a bit in a small
+       * array (that stays in the CPU's cache) says so. */
+      if (day < first)
+        {
+          ((guint64 *) (gpointer) in->old->data)[cell / 64] |= G_GUINT64_CONSTANT (1) << (cell % 64);
+          continue;
+        }
+
       first_day = &g_array_index (in->first_day, gint32, cell);
       if (day < *first_day)
         *first_day = (gint32) day;
 
-      if (day < first || day >= today)
+      if (day >= today)
         continue;
 
       kind = (const char *) sqlite3_column_text (stmt, 3);
@@ -1097,11 +1111,13 @@ read_demand (QmStore             *self,
                           ev->quantity >= 0 ? ev->quantity : -ev->quantity);
     }
 
+  /* A cell seen before the window has a full history, as if never noted. */
   for (gsize i = 0; i < in->first_day->len; i++)
     {
       gint32 day = g_array_index (in->first_day, gint32, i);
+      gboolean older = (g_array_index (in->old, guint64, i / 64) >> (i % 64)) & 1;
 
-      if (day != NO_DAY)
+      if (day != NO_DAY && !older)
         qm_plan_demand_note_first_day (demand, (guint) (i / in->n_wh), (guint) (i % in->n_wh),
                                        day);
     }
@@ -1357,6 +1373,7 @@ qm_store_plan_generate (QmStore             *self,
   in.sku_hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
   in.cells = g_array_new (FALSE, TRUE, sizeof (QmPlanCell));
   in.first_day = g_array_new (FALSE, FALSE, sizeof (gint32));
+  in.old = g_array_new (FALSE, TRUE, sizeof (guint64));
 
   if (progress != NULL)
     progress (0.0, progress_data);
