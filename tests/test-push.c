@@ -521,8 +521,19 @@ test_crash (Fixture       *fixture,
   g_assert_cmpuint (before->len, >=, 2);
   g_assert_cmpuint (count_orders (before, NULL, QM_ORDER_STATE_PENDING), ==, before->len);
 
-  /* ...then the request is on its way and the warehouse holds it. */
-  g_usleep (700 * 1000);
+  /* ...then the request reaches the warehouse, which holds it (the latency
+   * fault is used up when a request takes it), and the CLI is killed. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      guint faults = 1;
+
+      sim_state (fixture, fixture->east_url, &faults);
+      if (faults == 0 || g_get_monotonic_time () > deadline)
+        break;
+      g_usleep (10 * 1000);
+    }
+  assert_fault_played (fixture);
   g_subprocess_force_exit (child);
   g_subprocess_wait (child, NULL, NULL);
   g_assert_true (g_subprocess_get_if_signaled (child));

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "qm-error.h"
+#include "qm-report.h"
 #include "qm-store-procurement.h"
 
 typedef struct
@@ -918,6 +919,33 @@ test_cli (Fixture       *fixture,
   g_unlink (csv_path);
 }
 
+/* The plan CSV's decimals: fixed digits, half up, a point in every locale. */
+static void
+test_format_fixed (void)
+{
+  static const struct { double value; guint digits; const char *text; } cases[] = {
+    { 6.006156235170057, 2, "6.01" },
+    { 16.006156235170057, 2, "16.01" },
+    { 5.0, 4, "5.0000" },
+    { 0.125, 2, "0.13" },       /* exactly half: up */
+    { 0.124999, 2, "0.12" },
+    { 2.5, 0, "3" },
+    { 0.00005, 4, "0.0001" },
+    { 1234567.891, 2, "1234567.89" },
+    { 0.0, 2, "0.00" },
+    { -1.0, 2, "0.00" },        /* never negative */
+    { INFINITY, 2, "0.00" },
+    { NAN, 4, "0.0000" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = qm_report_format_fixed (cases[i].value, cases[i].digits);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -930,6 +958,7 @@ main (int   argc,
   ADD ("/procurement/edit-approve-push", test_edit_approve_push);
   ADD ("/procurement/cli", test_cli);
   g_test_add_func ("/procurement/no-warehouse", test_no_warehouse);
+  g_test_add_func ("/procurement/format-fixed", test_format_fixed);
 #undef ADD
 
   return g_test_run ();
