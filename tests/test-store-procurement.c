@@ -768,6 +768,19 @@ test_edit_approve_push (Fixture       *fixture,
     g_assert_cmpint (((QmPlanInfo *) plans->pdata[2])->status, ==, QM_PLAN_STATUS_PUSHED);
   }
 
+  /* removing an endpoint keeps the plans that involved it */
+  g_assert_true (qm_store_remove_warehouse (fixture->store, "WH-B", "admin", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) kept = qm_store_plan_get_lines (fixture->store, id, &error);
+
+    g_assert_no_error (error);
+    line = find_line (kept, "WH-B", "CUP", QM_PLAN_LINE_PURCHASE);
+    g_assert_nonnull (line);
+    g_assert_cmpint (line->order_state, ==, QM_ORDER_STATE_REJECTED);
+    entries_extra++;
+  }
+
   g_assert_true (qm_store_audit_verify (fixture->store, &entries, &bad, &error));
   g_assert_no_error (error);
   /* 3 endpoint.add, planning.warehouse, 2 plan.generate, 2 plan.line.edit,
