@@ -315,9 +315,10 @@ static const char migration_5[] =
  * reorder_point) for anyone reading the table raw; the exact figures the
  * engine computed are in the REAL columns *_exact (days_of_cover is NULL
  * when there is no demand: infinite cover). Its version 2 columns
- * idempotency_key and push_status stay unused: a line belongs to the order
- * with its plan, kind, endpoint (the line's warehouse for a purchase, its
- * source for a transfer) and destination, and the key is the order's.
+ * idempotency_key (no longer UNIQUE) and push_status stay unused: a line
+ * belongs to the order with its plan, kind, endpoint (the line's warehouse
+ * for a purchase, its source for a transfer) and destination, and the key
+ * is the order's.
  * Lines and orders name warehouses without a foreign key, so removing an
  * endpoint keeps the plans that involved it. */
 static const char migration_6[] =
@@ -350,7 +351,7 @@ static const char migration_6[] =
   "  approved_quantity      INTEGER CHECK (approved_quantity >= 0),\n"
   "  capacity_capped        INTEGER NOT NULL DEFAULT 0 CHECK (capacity_capped IN (0, 1)),\n"
   "  edit_reason            TEXT,\n"
-  "  idempotency_key        TEXT UNIQUE,\n"
+  "  idempotency_key        TEXT,\n"
   "  push_status            TEXT,\n"
   "  qualified              INTEGER NOT NULL DEFAULT 0,\n"
   "  avg_daily_demand_exact REAL NOT NULL DEFAULT 0,\n"
