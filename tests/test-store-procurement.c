@@ -959,6 +959,66 @@ test_format_fixed (void)
     }
 }
 
+/* An accepted transfer that has not left yet is promised stock: the source
+ * no longer counts it. WH-C sends 90 of its 100 LAMPs to WH-A; the next
+ * plan sees 10 at WH-C (S = 1 * 14 = 14: it needs 4) until the goods
+ * leave. */
+static void
+test_committed_transfer (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) orders = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  const QmPlanLine *line;
+  const QmPlanOrder *transfer = NULL;
+  gint64 id = generate (fixture);
+
+  g_assert_true (qm_store_plan_set_quantity (fixture->store, id, "WH-A", "LAMP",
+                                             QM_PLAN_LINE_TRANSFER, 90, "Clear WH-C",
+                                             "planner", &error));
+  g_assert_no_error (error);
+  g_assert_true (qm_store_plan_approve (fixture->store, id, "boss", &error));
+  orders = qm_store_plan_prepare_push (fixture->store, id, "planner", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < orders->len; i++)
+    if (((QmPlanOrder *) orders->pdata[i])->kind == QM_PLAN_LINE_TRANSFER)
+      transfer = orders->pdata[i];
+  g_assert_nonnull (transfer);
+  g_assert_true (qm_store_plan_record_push (fixture->store, transfer->idempotency_key,
+                                            QM_ORDER_STATE_ACCEPTED, "TR-C-9", NULL, &error));
+  g_assert_no_error (error);
+
+  lines = qm_store_plan_get_lines (fixture->store, generate (fixture), &error);
+  g_assert_no_error (error);
+  line = find_line (lines, "WH-C", "LAMP", QM_PLAN_LINE_PURCHASE);
+  g_assert_nonnull (line);
+  g_assert_cmpint (line->qualified, ==, 10);
+  g_assert_cmpint (line->on_hand, ==, 10);
+  g_assert_cmpint (line->suggested_quantity, ==, 4);
+  line = find_line (lines, "WH-A", "LAMP", QM_PLAN_LINE_PURCHASE);
+  g_assert_null (line);   /* 90 on order */
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  /* 88 have left (and WH-C's snapshot says so): 2 still promised, 10 held */
+  {
+    static const Mv shipped[] = {
+      { "2026-03-11T09:00:00Z", "transfer_out", "LAMP", 88, "TR-C-9" },
+    };
+    static const QmStockItem c_stock[] = { { "LAMP", "qualified", 12 } };
+
+    add_movements (fixture->store, "WH-C", shipped, G_N_ELEMENTS (shipped));
+    qm_store_replace_snapshot (fixture->store, "WH-C", 6, c_stock, 1, &error);
+    g_assert_no_error (error);
+  }
+  lines = qm_store_plan_get_lines (fixture->store, generate (fixture), &error);
+  g_assert_no_error (error);
+  line = find_line (lines, "WH-C", "LAMP", QM_PLAN_LINE_PURCHASE);
+  g_assert_nonnull (line);
+  g_assert_cmpint (line->qualified, ==, 10);
+  g_assert_cmpint (line->suggested_quantity, ==, 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -970,6 +1030,7 @@ main (int   argc,
   ADD ("/procurement/settings", test_settings);
   ADD ("/procurement/edit-approve-push", test_edit_approve_push);
   ADD ("/procurement/cli", test_cli);
+  ADD ("/procurement/committed-transfer", test_committed_transfer);
   g_test_add_func ("/procurement/no-warehouse", test_no_warehouse);
   g_test_add_func ("/procurement/format-fixed", test_format_fixed);
 #undef ADD

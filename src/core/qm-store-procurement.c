@@ -17,7 +17,10 @@
  *  - what is on order: the approved quantities of orders a warehouse
  *    ACCEPTED, less the purchase_inbound (purchases) or transfer_in
  *    (transfers) movements at the receiving warehouse whose reference is
- *    the warehouse's order id, per order line and never below 0;
+ *    the warehouse's order id, per order line and never below 0; and what
+ *    accepted transfers have still to take out of their source (approved
+ *    less its transfer_out movements with that reference), which no longer
+ *    counts as the source's qualified stock;
  *  - the raw movements, streamed once in the table's own order into the
  *    demand accumulator (sales_outbound and customer_return) while noting
  *    each cell's first day (its earliest movement of any kind): no GROUP BY,
@@ -862,6 +865,51 @@ static const char on_order_sql[] =
   "        AND l.warehouse_id = o.to_warehouse_id)) "
   "WHERE o.state = 'accepted' AND o.order_id IS NOT NULL AND l.approved_quantity > 0";
 
+/* What accepted transfers still have to take out of their source: that
+ * stock is promised and no longer counts as the source's. */
+static const char committed_out_sql[] =
+  "SELECT o.warehouse_id, l.sku, l.approved_quantity - COALESCE ("
+  "    (SELECT SUM (m.quantity) FROM movement m"
+  "     WHERE m.warehouse_id = o.warehouse_id AND m.sku = l.sku AND m.kind = 'transfer_out'"
+  "       AND m.reference = o.order_id AND m.quarantine_reason IS NULL), 0) "
+  "FROM procurement_order o JOIN procurement_line l"
+  "  ON l.plan_id = o.plan_id AND l.kind = 'transfer' AND l.from_warehouse_id = o.warehouse_id"
+  "  AND l.warehouse_id = o.to_warehouse_id "
+  "WHERE o.kind = 'transfer' AND o.state = 'accepted' AND o.order_id IS NOT NULL"
+  "  AND l.approved_quantity > 0";
+
+static gboolean
+read_committed_out (QmStore  *self,
+                    Input    *in,
+                    GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = qm_store_prepare (self, committed_out_sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int w = wh_lookup (in, (const char *) sqlite3_column_text (stmt, 0));
+      gint64 open = sqlite3_column_int64 (stmt, 2);
+      QmPlanCell *cell;
+      int s;
+
+      if (w < 0 || open <= 0)
+        continue;
+      s = sku_intern (in, (const char *) sqlite3_column_text (stmt, 1));
+      if (s < 0)
+        continue;
+      cell = cell_at (in, s, w);
+      cell->qualified = MAX (0, cell->qualified - open);
+    }
+  if (rc != SQLITE_DONE)
+    return qm_store_set_error (self, rc, _("Could not read what is on order"), error);
+
+  return TRUE;
+}
+
 static gboolean
 read_on_order (QmStore  *self,
                Input    *in,
@@ -1388,7 +1436,8 @@ qm_store_plan_generate (QmStore             *self,
   t0 = g_get_monotonic_time ();
   if (!read_warehouses (self, &in, error) ||
       !read_products_and_stock (self, &in, error) ||
-      !read_on_order (self, &in, error))
+      !read_on_order (self, &in, error) ||
+      !read_committed_out (self, &in, error))
     goto fail;
   g_debug ("plan: products and stock of %u SKUs read in %.3f s", in.skus->len,
            (g_get_monotonic_time () - t0) / 1e6);
