@@ -408,6 +408,11 @@ test_generate (Fixture       *fixture,
   g_assert_cmpint (info->approved_total, ==, info->suggested_total);
   g_assert_cmpuint (info->n_capped, ==, 1);
   g_assert_cmpstr (info->created_by, ==, "planner");
+  g_assert_null (info->pushed_by);
+  g_assert_cmpstr (info->parameters, ==,
+                   "{\"today\":\"2026-03-11\",\"time_zone\":\"UTC\",\"window_days\":4,"
+                   "\"service_level\":0.95,\"z\":1.6448536269514724,\"eoq\":false,"
+                   "\"transfer_days_of_cover\":30}");
 
   audit = raw_query (fixture->path, "SELECT action || ' ' || object FROM audit "
                                     "WHERE action LIKE 'plan%' ORDER BY seq");
@@ -673,6 +678,8 @@ test_edit_approve_push (Fixture       *fixture,
   g_clear_pointer (&info, qm_plan_info_free);
   info = qm_store_plan_get (fixture->store, id, &error);
   g_assert_cmpint (info->status, ==, QM_PLAN_STATUS_PUSHED);
+  g_assert_cmpstr (info->pushed_by, ==, "planner");
+  g_assert_nonnull (info->pushed_at);
 
   lines = qm_store_plan_get_lines (fixture->store, id, &error);
   g_assert_no_error (error);

@@ -64,6 +64,9 @@ qm_plan_info_free (QmPlanInfo *info)
   g_free (info->created_by);
   g_free (info->approved_at);
   g_free (info->approved_by);
+  g_free (info->pushed_at);
+  g_free (info->pushed_by);
+  g_free (info->parameters);
   g_free (info);
 }
 
@@ -198,15 +201,6 @@ add_member_int (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, name);
   json_builder_add_int_value (builder, value);
-}
-
-static void
-add_member_double (JsonBuilder *builder,
-                   const char  *name,
-                   double       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_double_value (builder, value);
 }
 
 static char *
@@ -1238,33 +1232,74 @@ check_options (const QmPlanOptions  *options,
   return TRUE;
 }
 
+/* JSON text of a string (escaped as JSON requires). */
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *quoted = NULL;
+
+  json_node_set_string (node, text);
+  json_generator_set_root (generator, node);
+  quoted = json_generator_to_data (generator, NULL);
+  g_string_append (out, quoted);
+}
+
+/* Numbers in their shortest exact form ("0.95", not "0.94999999999999996"),
+ * so the record reads as the planner gave it. */
+static void
+append_json_double (GString *out,
+                    double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    value = 0.0;
+
+  /* the fewest significant digits that read back as the same double */
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buffer, sizeof buffer, format, value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        break;
+    }
+  g_string_append (out, buffer);
+}
+
 static char *
 parameters_json (const QmPlanOptions *options,
                  gint64               today,
                  double               z)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GString) out = g_string_new ("{\"today\":");
   g_autofree char *today_text = day_to_text (today);
   const QmPlanParams *p = &options->params;
 
-  json_builder_begin_object (builder);
-  add_member_string (builder, "today", today_text);
-  add_member_string (builder, "time_zone",
-                     options->time_zone != NULL && *options->time_zone ? options->time_zone : "UTC");
-  add_member_int (builder, "window_days", p->window_days);
-  add_member_double (builder, "service_level", p->service_level);
-  add_member_double (builder, "z", z);
-  json_builder_set_member_name (builder, "eoq");
-  json_builder_add_boolean_value (builder, p->eoq);
+  append_json_string (out, today_text);
+  g_string_append (out, ",\"time_zone\":");
+  append_json_string (out, options->time_zone != NULL && *options->time_zone
+                           ? options->time_zone : "UTC");
+  g_string_append_printf (out, ",\"window_days\":%d,\"service_level\":", p->window_days);
+  append_json_double (out, p->service_level);
+  g_string_append (out, ",\"z\":");
+  append_json_double (out, z);
+  g_string_append_printf (out, ",\"eoq\":%s", p->eoq ? "true" : "false");
   if (p->eoq)
     {
-      add_member_int (builder, "ordering_cost_e4", p->ordering_cost_e4);
-      add_member_double (builder, "holding_rate", p->holding_rate);
+      g_string_append_printf (out, ",\"ordering_cost_e4\":%" G_GINT64_FORMAT ",\"holding_rate\":",
+                              p->ordering_cost_e4);
+      append_json_double (out, p->holding_rate);
     }
-  add_member_double (builder, "transfer_days_of_cover", p->transfer_days_of_cover);
-  json_builder_end_object (builder);
+  g_string_append (out, ",\"transfer_days_of_cover\":");
+  append_json_double (out, p->transfer_days_of_cover);
+  g_string_append_c (out, '}');
 
-  return builder_to_json (builder);
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 static const char insert_line_sql[] =
@@ -1390,7 +1425,6 @@ qm_store_plan_generate (QmStore             *self,
   g_autofree QmPlanDemandStats *stats = NULL;
   g_autoptr(QmPlanResult) result = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
   g_autofree char *parameters = NULL;
   g_autofree char *created_at = now_text ();
   g_autofree char *after = NULL;
@@ -1539,20 +1573,10 @@ qm_store_plan_generate (QmStore             *self,
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  add_member_int (builder, "plan_id", plan_id);
-  add_member_int (builder, "lines", n_lines);
-  add_member_int (builder, "transfers", n_transfers);
-  add_member_int (builder, "suggested_total", suggested_total);
-  add_member_int (builder, "capacity_capped", n_capped);
-  json_builder_set_member_name (builder, "parameters");
-  {
-    g_autoptr(JsonNode) node = json_from_string (parameters, NULL);
-    json_builder_add_value (builder, g_steal_pointer (&node));
-  }
-  json_builder_end_object (builder);
-  after = builder_to_json (builder);
+  after = g_strdup_printf ("{\"plan_id\":%" G_GINT64_FORMAT ",\"lines\":%u,\"transfers\":%u,"
+                           "\"suggested_total\":%" G_GINT64_FORMAT ",\"capacity_capped\":%u,"
+                           "\"parameters\":%s}",
+                           plan_id, n_lines, n_transfers, suggested_total, n_capped, parameters);
   object = g_strdup_printf ("plan:%" G_GINT64_FORMAT, plan_id);
   if (!qm_store_audit_append_locked (self, user, "plan.generate", object, NULL, after, error))
     goto fail;
@@ -1586,7 +1610,8 @@ static const char plan_info_sql[] =
   "  (SELECT COALESCE (SUM (approved_quantity), 0) FROM procurement_line l WHERE l.plan_id = p.id),"
   "  (SELECT count(*) FROM procurement_line l WHERE l.plan_id = p.id AND l.capacity_capped),"
   "  (SELECT count(*) FROM procurement_line l WHERE l.plan_id = p.id AND l.edit_reason IS NOT NULL),"
-  "  (SELECT count(*) FROM procurement_order o WHERE o.plan_id = p.id AND o.state = 'rejected') "
+  "  (SELECT count(*) FROM procurement_order o WHERE o.plan_id = p.id AND o.state = 'rejected'),"
+  "  p.pushed_at, p.pushed_by, p.parameters "
   "FROM procurement_plan p ";
 
 static QmPlanInfo *
@@ -1607,6 +1632,9 @@ info_from_row (sqlite3_stmt *stmt)
   info->n_capped = (guint) sqlite3_column_int64 (stmt, 9);
   info->n_edited = (guint) sqlite3_column_int64 (stmt, 10);
   info->n_rejected = (guint) sqlite3_column_int64 (stmt, 11);
+  info->pushed_at = column_dup (stmt, 12);
+  info->pushed_by = column_dup (stmt, 13);
+  info->parameters = column_dup (stmt, 14);
 
   return info;
 }
