@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -24,6 +25,7 @@
 #include "qm-report.h"
 #include "qm-store-allocation.h"
 #include "qm-store-ledger.h"
+#include "qm-store-procurement.h"
 
 #define FLUSH_SIZE (64 * 1024)
 
@@ -1673,4 +1675,166 @@ qm_report_verify (const char      *csv_path,
     }
 
   return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Procurement plans                                                        */
+
+static const char * const plan_columns[] = {
+  "plan_id", "warehouse_id", "sku", "on_hand", "on_order", "avg_daily_demand", "safety_stock",
+  "reorder_point", "suggested_quantity", "approved_quantity", "capacity_capped", NULL,
+};
+static const gboolean plan_right[] = {
+  TRUE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE,
+};
+
+/**
+ * qm_report_format_fixed:
+ * @value: a finite number >= 0 (anything else is written as 0)
+ * @digits: fractional digits, 0 to 6
+ *
+ * Formats @value with exactly @digits fractional digits, rounded half up,
+ * whatever the locale ("6.01" for 6.006156 and 2 digits).
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+qm_report_format_fixed (double value,
+                        guint  digits)
+{
+  gint64 scale = 1, scaled;
+
+  g_return_val_if_fail (digits <= 6, NULL);
+
+  for (guint i = 0; i < digits; i++)
+    scale *= 10;
+
+  if (!(value >= 0.0) || !isfinite (value) || value * scale >= 9.0e18)
+    value = 0.0;
+  scaled = (gint64) floor (value * scale + 0.5);
+
+  if (digits == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, scaled);
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%0*" G_GINT64_FORMAT, scaled / scale,
+                          (int) digits, scaled % scale);
+}
+
+/* A plain decimal: as it is in CSV and tables, a JSON number in JSON. */
+static void
+sink_decimal (Sink       *sink,
+              const char *text)
+{
+  const char *name = sink->columns[sink->column];
+  gboolean first = sink->column == 0;
+
+  sink->column++;
+  if (sink->error != NULL)
+    return;
+
+  switch (sink->format)
+    {
+    case QM_REPORT_FORMAT_CSV:
+      qm_csv_writer_add_number (sink->csv, text);
+      break;
+    case QM_REPORT_FORMAT_TABLE:
+      g_ptr_array_add (sink->table, g_strdup (text));
+      break;
+    case QM_REPORT_FORMAT_JSON:
+    default:
+      if (!first)
+        g_string_append (sink->out.buffer, ", ");
+      append_json_string (sink->out.buffer, name);
+      g_string_append_printf (sink->out.buffer, ": %s", text);
+      break;
+    }
+}
+
+/**
+ * qm_report_write_plan:
+ * @store: the cache
+ * @plan_id: the plan
+ * @format: CSV, JSON or an aligned table
+ * @flags: CSV flags
+ * @stream: where to write
+ * @out_digest: (out) (optional): rows and SHA-256 of a CSV
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * A procurement plan, one row per warehouse and SKU (its purchase and
+ * transfer lines together: suggested and approved quantities summed,
+ * capacity_capped 1 if either was cut), sorted bytewise by warehouse id
+ * and SKU. avg_daily_demand has 4 fractional digits, safety_stock and
+ * reorder_point 2 (the exact figures rounded half up).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+qm_report_write_plan (QmStore         *store,
+                      gint64           plan_id,
+                      QmReportFormat   format,
+                      QmCsvFlags       flags,
+                      GOutputStream   *stream,
+                      QmReportDigest  *out_digest,
+                      GCancellable    *cancellable,
+                      GError         **error)
+{
+  g_autoptr(GPtrArray) lines = NULL;
+  Sink sink;
+
+  g_return_val_if_fail (QM_IS_STORE (store), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  lines = qm_store_plan_get_lines (store, plan_id, error);
+  if (lines == NULL)
+    return FALSE;
+
+  if (!sink_init (&sink, format, flags, plan_columns, plan_right, stream, cancellable, error))
+    {
+      sink_clear (&sink);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < lines->len; )
+    {
+      const QmPlanLine *first = g_ptr_array_index (lines, i);
+      g_autofree char *demand = qm_report_format_fixed (first->avg_daily_demand, 4);
+      g_autofree char *safety = qm_report_format_fixed (first->safety_stock, 2);
+      g_autofree char *reorder = qm_report_format_fixed (first->reorder_point, 2);
+      gint64 suggested = 0, approved = 0;
+      gboolean capped = FALSE;
+      guint j;
+
+      /* the lines of one warehouse and SKU are next to each other */
+      for (j = i; j < lines->len; j++)
+        {
+          const QmPlanLine *line = g_ptr_array_index (lines, j);
+
+          if (strcmp (line->warehouse_id, first->warehouse_id) != 0 ||
+              strcmp (line->sku, first->sku) != 0)
+            break;
+          suggested += line->suggested_quantity;
+          approved += line->approved_quantity;
+          capped |= line->capacity_capped;
+        }
+      i = j;
+
+      if (!sink_begin_row (&sink))
+        return sink_finish_digest (&sink, TRUE, out_digest, error);
+      sink_int64 (&sink, plan_id);
+      sink_text (&sink, first->warehouse_id);
+      sink_text (&sink, first->sku);
+      sink_int64 (&sink, first->on_hand);
+      sink_int64 (&sink, first->on_order);
+      sink_decimal (&sink, demand);
+      sink_decimal (&sink, safety);
+      sink_decimal (&sink, reorder);
+      sink_int64 (&sink, suggested);
+      sink_int64 (&sink, approved);
+      sink_int64 (&sink, capped ? 1 : 0);
+      if (!sink_end_row (&sink))
+        return sink_finish_digest (&sink, TRUE, out_digest, error);
+    }
+
+  return sink_finish_digest (&sink, TRUE, out_digest, error);
 }

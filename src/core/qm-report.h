@@ -118,4 +118,16 @@ gboolean qm_report_verify               (const char            *csv_path,
                                          QmReportDigest        *out_digest,
                                          GError               **error);
 
+/* Procurement plans (see qm-store-procurement.h) */
+char    *qm_report_format_fixed         (double                 value,
+                                         guint                  digits);
+gboolean qm_report_write_plan           (QmStore               *store,
+                                         gint64                 plan_id,
+                                         QmReportFormat         format,
+                                         QmCsvFlags             flags,
+                                         GOutputStream         *stream,
+                                         QmReportDigest        *out_digest,
+                                         GCancellable          *cancellable,
+                                         GError               **error);
+
 G_END_DECLS

@@ -437,6 +437,58 @@ fail:
   return FALSE;
 }
 
+/**
+ * qm_store_get_warehouse_planning:
+ *
+ * Returns: %TRUE with the warehouse's settings, or %FALSE with @error
+ */
+gboolean
+qm_store_get_warehouse_planning (QmStore     *self,
+                                 const char  *warehouse_id,
+                                 int         *out_lead_time_days,
+                                 int         *out_review_period_days,
+                                 GError     **error)
+{
+  int found;
+
+  g_return_val_if_fail (QM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (warehouse_id != NULL, FALSE);
+
+  found = read_days (self, "SELECT lead_time_days, review_period_days FROM warehouse WHERE id = ?",
+                     warehouse_id, out_lead_time_days, out_review_period_days, error);
+  if (found == 0)
+    g_set_error (error, QM_ERROR, QM_ERROR_NOT_FOUND,
+                 _("There is no warehouse “%s”; see endpoint list for the ids"), warehouse_id);
+
+  return found == 1;
+}
+
+/**
+ * qm_store_get_sku_planning:
+ *
+ * Returns: %TRUE with the SKU's override (0 and 0 without one), or %FALSE
+ *   with @error
+ */
+gboolean
+qm_store_get_sku_planning (QmStore     *self,
+                           const char  *sku,
+                           int         *out_lead_time_days,
+                           int         *out_review_period_days,
+                           GError     **error)
+{
+  int found;
+
+  g_return_val_if_fail (QM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (sku != NULL, FALSE);
+
+  *out_lead_time_days = 0;
+  *out_review_period_days = 0;
+  found = read_days (self, "SELECT lead_time_days, review_period_days FROM planning_sku "
+                           "WHERE sku = ?", sku, out_lead_time_days, out_review_period_days, error);
+
+  return found >= 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Generating a plan: the engine's input                                    */
 
@@ -1905,6 +1957,55 @@ read_orders (QmStore  *self,
     }
 
   return g_steal_pointer (&orders);
+}
+
+/**
+ * qm_store_plan_get_orders:
+ *
+ * Returns: (transfer container) (element-type QmPlanOrder): the plan's
+ *   orders, or %NULL with @error (QM_ERROR_NOT_FOUND for no such plan)
+ */
+GPtrArray *
+qm_store_plan_get_orders (QmStore  *self,
+                          gint64    plan_id,
+                          GError  **error)
+{
+  g_autoptr(QmPlanInfo) info = NULL;
+
+  g_return_val_if_fail (QM_IS_STORE (self), NULL);
+
+  info = qm_store_plan_get (self, plan_id, error);
+  if (info == NULL)
+    return NULL;
+
+  return read_orders (self, plan_id, error);
+}
+
+/**
+ * qm_store_plan_get_latest:
+ *
+ * Returns: the newest plan's id; 0 when there is none or on error
+ */
+gint64
+qm_store_plan_get_latest (QmStore  *self,
+                          GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (QM_IS_STORE (self), 0);
+
+  stmt = qm_store_prepare (self, "SELECT COALESCE (MAX (id), 0) FROM procurement_plan", error);
+  if (stmt == NULL)
+    return 0;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      qm_store_set_error (self, rc, _("Could not read the plans"), error);
+      return 0;
+    }
+
+  return sqlite3_column_int64 (stmt, 0);
 }
 
 /**

@@ -216,4 +216,30 @@ gboolean    qm_store_plan_record_push  (QmStore            *self,
                                         const char         *error_text,
                                         GError            **error);
 
+/* Added with the implementation (not in the first header). */
+
+/* A warehouse's lead time and review period (QM_ERROR_NOT_FOUND for no such
+ * warehouse); a SKU's override (0 and 0 when it has none). */
+gboolean    qm_store_get_warehouse_planning (QmStore      *self,
+                                             const char   *warehouse_id,
+                                             int          *out_lead_time_days,
+                                             int          *out_review_period_days,
+                                             GError      **error);
+gboolean    qm_store_get_sku_planning       (QmStore      *self,
+                                             const char   *sku,
+                                             int          *out_lead_time_days,
+                                             int          *out_review_period_days,
+                                             GError      **error);
+
+/* The orders of a plan as they stand, without preparing anything (empty
+ * before the first push). Sorted by warehouse, kind and destination.
+ * (element-type QmPlanOrder) */
+GPtrArray  *qm_store_plan_get_orders  (QmStore             *self,
+                                       gint64               plan_id,
+                                       GError             **error);
+
+/* The newest plan's id, 0 when there is none (with @error unset). */
+gint64      qm_store_plan_get_latest  (QmStore             *self,
+                                       GError             **error);
+
 G_END_DECLS

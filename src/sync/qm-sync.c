@@ -33,6 +33,7 @@
 #include "qm-error.h"
 #include "qm-store.h"
 #include "qm-sync.h"
+#include "qm-sync-private.h"
 #include "qm-token.h"
 
 #define DEFAULT_PAGE_SIZE    1000
@@ -348,6 +349,38 @@ qm_sync_set_backoff (QmSync *self,
 
   self->backoff_ms = base_ms;
   self->attempts = attempts;
+}
+
+const char *
+qm_sync_get_db_path (QmSync *self)
+{
+  g_return_val_if_fail (QM_IS_SYNC (self), NULL);
+
+  return self->db_path;
+}
+
+guint
+qm_sync_get_timeout_ms (QmSync *self)
+{
+  g_return_val_if_fail (QM_IS_SYNC (self), 0);
+
+  return self->timeout_ms;
+}
+
+guint
+qm_sync_get_backoff_ms (QmSync *self)
+{
+  g_return_val_if_fail (QM_IS_SYNC (self), 0);
+
+  return self->backoff_ms;
+}
+
+guint
+qm_sync_get_attempts (QmSync *self)
+{
+  g_return_val_if_fail (QM_IS_SYNC (self), 0);
+
+  return self->attempts;
 }
 
 gboolean
