@@ -324,7 +324,6 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
   GtkLabel *label;
   g_autofree char *text = NULL;
   gboolean dim = FALSE;
-  const char *tooltip = NULL;
 
   if (GTK_IS_BUTTON (child))
     {
@@ -358,21 +357,18 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
     {
     case QM_PLAN_SORT_WAREHOUSE:
       text = g_strdup (line->warehouse_id);
-      tooltip = warehouse_name (info->page, line->warehouse_id);
       break;
     case QM_PLAN_SORT_SKU:
       text = g_strdup (line->sku);
       break;
     case QM_PLAN_SORT_NAME:
       text = g_strdup (line->name ? line->name : "");
-      tooltip = line->name;
       break;
     case QM_PLAN_SORT_KIND:
       if (line->kind == QM_PLAN_LINE_TRANSFER)
         {
           /* Translators: a transfer's source warehouse, in a narrow column */
           text = g_strdup_printf (_("From %s"), line->from_warehouse_id);
-          tooltip = warehouse_name (info->page, line->from_warehouse_id);
         }
       else
         text = qm_plan_explain_kind (line);
@@ -415,7 +411,6 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
       text = format_int (line->approved_quantity);
       dim = line->approved_quantity == 0 && line->edit_reason == NULL;
       set_style (GTK_WIDGET (label), "accent", line->edit_reason != NULL);
-      tooltip = line->edit_reason;
       break;
     case QM_PLAN_SORT_CAPPED:
       text = g_strdup (line->capacity_capped ? _("Capped") : "");
@@ -429,16 +424,15 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
           break;
         case QM_ORDER_STATE_PENDING:
           text = g_strdup (_("Unanswered"));
-          tooltip = line->order_error;
           set_style (GTK_WIDGET (label), "warning", TRUE);
           break;
         case QM_ORDER_STATE_ACCEPTED:
-          text = g_strdup (line->order_id ? line->order_id : _("Accepted"));
+          /* The order's id is in the orders list and the explanation. */
+          text = g_strdup (_("Accepted"));
           set_style (GTK_WIDGET (label), "success", TRUE);
           break;
         case QM_ORDER_STATE_REJECTED:
           text = g_strdup (_("Rejected"));
-          tooltip = line->order_error;
           set_style (GTK_WIDGET (label), "error", TRUE);
           break;
         default:
@@ -452,7 +446,9 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_text (label, text);
   set_style (GTK_WIDGET (label), "dim-label", dim);
-  gtk_widget_set_tooltip_text (GTK_IS_BUTTON (child) ? child : GTK_WIDGET (label), tooltip);
+  /* No tooltips: one would replace the cell's accessible description
+   * (the column's title). The explanation below the list says it all in
+   * full, the name too. */
 }
 
 static int
@@ -815,13 +811,27 @@ plan_details (const QmPlanInfo *info)
   g_autofree char *suggested = format_int (info->suggested_total);
   g_autofree char *approved = format_int (info->approved_total);
 
+  g_autofree char *details = NULL;
+
   /* Translators: creation time, user, lines, units suggested, units approved */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "%s by %s · %u line · %s units suggested, %s approved",
-                                       "%s by %s · %u lines · %s units suggested, %s approved",
-                                       info->n_lines),
-                          created, info->created_by ? info->created_by : "?",
-                          info->n_lines, suggested, approved);
+  details = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Made %s by %s · %u line · %s units suggested, "
+                                          "%s approved",
+                                          "Made %s by %s · %u lines · %s units suggested, "
+                                          "%s approved",
+                                          info->n_lines),
+                             created, info->created_by ? info->created_by : "?",
+                             info->n_lines, suggested, approved);
+  if (info->approved_at != NULL)
+    {
+      g_autofree char *when = format_time (info->approved_at);
+
+      /* Translators: the plan's details, then when and by whom it was approved */
+      return g_strdup_printf (_("%s · approved %s by %s"), details, when,
+                              info->approved_by ? info->approved_by : "?");
+    }
+
+  return g_steal_pointer (&details);
 }
 
 static void
@@ -853,7 +863,6 @@ update_plan_header (QmProcurementPage *self)
   g_autoptr(GString) summary = g_string_new (NULL);
   g_autofree char *suggested = NULL;
   g_autofree char *approved = NULL;
-  g_autofree char *created = NULL;
 
   set_style (GTK_WIDGET (self->status_label), "accent", FALSE);
   set_style (GTK_WIDGET (self->status_label), "success", FALSE);
@@ -895,23 +904,18 @@ update_plan_header (QmProcurementPage *self)
                               plan->n_edited);
     }
   gtk_label_set_text (self->summary_label, summary->str);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), summary->str);
 
+  /* A tooltip would replace the labels' accessible descriptions: the
+   * approval goes in the totals' text. */
   if (plan->status != QM_PLAN_STATUS_DRAFT && plan->approved_at != NULL)
     {
-      g_autofree char *tooltip = NULL;
+      g_string_append (summary, " · ");
+      /* Translators: who approved a plan (the time is in the plan list) */
+      g_string_append_printf (summary, _("approved by %s"),
+                              plan->approved_by ? plan->approved_by : "?");
+      gtk_label_set_text (self->summary_label, summary->str);
+    }
 
-      created = format_time (plan->approved_at);
-      /* Translators: when and by whom a plan was approved */
-      tooltip = g_strdup_printf (_("Approved %s by %s"), created,
-                                 plan->approved_by ? plan->approved_by : "?");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), tooltip);
-    }
-  else
-    {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
-                                   _("A draft: its approved quantities can be changed"));
-    }
   update_actions (self);
 }
 
