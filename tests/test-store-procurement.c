@@ -15,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include <sys/wait.h>
 #include <sqlite3.h>
 
 #include "qm-error.h"
@@ -600,18 +601,18 @@ test_edit_approve_push (Fixture       *fixture,
   g_assert_null (order->to_warehouse_id);
   g_assert_cmpint (order->state, ==, QM_ORDER_STATE_PENDING);
   g_assert_true (g_uuid_string_is_valid (order->idempotency_key));
-  /* the cost is the warehouse's moving average: none is folded in this
-   * cache yet, so 0.0000 (the push test checks a real one) */
+  /* the cost is the warehouse's moving average, folded up to now: every
+   * receipt of this cache came in at 2.5000 */
   g_assert_cmpstr (order->body, ==,
                    "{\"reference\":\"PLAN-1-WH-A\",\"requested_by\":\"planner\",\"lines\":["
-                   "{\"sku\":\"BOX\",\"quantity\":20,\"expected_unit_cost\":\"0.0000\"},"
-                   "{\"sku\":\"MUG\",\"quantity\":18,\"expected_unit_cost\":\"0.0000\"},"
-                   "{\"sku\":\"NEWER\",\"quantity\":24,\"expected_unit_cost\":\"0.0000\"}]}");
+                   "{\"sku\":\"BOX\",\"quantity\":20,\"expected_unit_cost\":\"2.5000\"},"
+                   "{\"sku\":\"MUG\",\"quantity\":18,\"expected_unit_cost\":\"2.5000\"},"
+                   "{\"sku\":\"NEWER\",\"quantity\":24,\"expected_unit_cost\":\"2.5000\"}]}");
   order = g_ptr_array_index (orders, 1);
   g_assert_cmpstr (order->warehouse_id, ==, "WH-B");
   g_assert_cmpstr (order->body, ==,
                    "{\"reference\":\"PLAN-1-WH-B\",\"requested_by\":\"planner\",\"lines\":["
-                   "{\"sku\":\"CUP\",\"quantity\":18,\"expected_unit_cost\":\"0.0000\"}]}");
+                   "{\"sku\":\"CUP\",\"quantity\":18,\"expected_unit_cost\":\"2.5000\"}]}");
   order = g_ptr_array_index (orders, 2);
   g_assert_cmpstr (order->warehouse_id, ==, "WH-C");
   g_assert_cmpint (order->kind, ==, QM_PLAN_LINE_TRANSFER);
@@ -619,7 +620,7 @@ test_edit_approve_push (Fixture       *fixture,
   g_assert_cmpstr (order->body, ==,
                    "{\"reference\":\"PLAN-1-WH-C-TO-WH-A\",\"requested_by\":\"planner\","
                    "\"to_warehouse\":\"WH-A\",\"lines\":["
-                   "{\"sku\":\"LAMP\",\"quantity\":4,\"expected_unit_cost\":\"0.0000\"}]}");
+                   "{\"sku\":\"LAMP\",\"quantity\":4,\"expected_unit_cost\":\"2.5000\"}]}");
 
   /* a second push gets the same orders, keys and bodies */
   again = qm_store_plan_prepare_push (fixture->store, id, "someone else", &error);
@@ -744,6 +745,150 @@ test_edit_approve_push (Fixture       *fixture,
   g_assert_cmpint (entries, ==, 10);
 }
 
+/* Runs quartermaster-cli on the fixture's cache; returns its exit status. */
+static int
+run_cli (Fixture     *fixture,
+         const char  *args,
+         char       **out_stdout,
+         char       **out_stderr)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) words = NULL;
+  const char *cli = g_getenv ("QM_CLI");
+  int wait_status = 0;
+
+  g_assert_nonnull (cli);
+  g_assert_true (g_shell_parse_argv (args, NULL, &words, &error));
+  g_ptr_array_add (argv, (char *) cli);
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, fixture->path);
+  for (guint i = 0; words[i] != NULL; i++)
+    g_ptr_array_add (argv, words[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out_stdout,
+                out_stderr, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
+/* The plan CSV of the contract, byte for byte, and the CLI around it. */
+static void
+test_cli (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *csv_path = g_build_filename (fixture->dir, "plan.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *manifest_path = g_strconcat (csv_path, ".manifest.json", NULL);
+  g_autofree char *show_args = g_strdup_printf ("plan show 1 --output %s", csv_path);
+
+  g_assert_cmpint (run_cli (fixture, "plan show", &out, &err), ==, 3);
+  g_assert_true (g_str_has_suffix (err, "There is no plan yet; make one with “plan generate”\n"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, "plan generate --today 2026-3-11", &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, "plan generate --service-level 100", &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, "plan generate --eoq", &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, "plan generate --today 2026-03-11 --window 4 "
+                                     "--service-level 95 --transfer-days 30", &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==, "1\nPlan 1 (draft): 7 lines, 114 units suggested, 1 cut by capacity\n");
+  g_assert_cmpstr (err, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* One row per warehouse and SKU: LAMP's purchase (0) and transfer (4)
+   * together. MUG's safety stock 6.006156 and reorder point 16.006156
+   * are rounded to 2 digits. */
+  g_assert_cmpint (run_cli (fixture, "plan show --format csv", &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==,
+                   "plan_id,warehouse_id,sku,on_hand,on_order,avg_daily_demand,safety_stock,"
+                   "reorder_point,suggested_quantity,approved_quantity,capacity_capped\r\n"
+                   "1,WH-A,BOX,5,0,10.0000,0.00,20.00,35,35,0\r\n"
+                   "1,WH-A,LAMP,0,0,1.0000,0.00,2.00,4,4,0\r\n"
+                   "1,WH-A,MUG,12,0,5.0000,6.01,16.01,18,18,0\r\n"
+                   "1,WH-A,NEWER,0,0,6.0000,0.00,12.00,24,24,0\r\n"
+                   "1,WH-B,CUP,10,0,2.0000,0.00,14.00,18,18,0\r\n"
+                   "1,WH-B,JAR,17,0,2.0000,0.00,14.00,15,15,1\r\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* edits need a reason; approved quantities show */
+  g_assert_cmpint (run_cli (fixture, "plan edit 1 --warehouse WH-A --sku BOX --quantity 20",
+                            &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, "plan edit 1 --warehouse WH-A --sku LAMP --transfer "
+                                     "--quantity 2 --reason 'Half by truck'", &out, &err), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, "plan edit 1 --warehouse WH-A --sku NOPE --quantity 2 "
+                                     "--reason x", &out, &err), ==, 3);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, "plan approve 1", &out, &err), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, "plan approve 1", &out, &err), ==, 3);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, "plan edit 1 --warehouse WH-A --sku BOX --quantity 20 "
+                                     "--reason late", &out, &err), ==, 3);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, show_args, &out, &err), ==, 0);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_true (strstr (csv, "\r\n1,WH-A,LAMP,0,0,1.0000,0.00,2.00,4,2,0\r\n") != NULL);
+  g_assert_true (g_file_test (manifest_path, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, "plan show 1 --format json", &out, &err), ==, 0);
+  g_assert_true (strstr (out, "\"sku\": \"MUG\", \"on_hand\": 12, \"on_order\": 0, "
+                              "\"avg_daily_demand\": 5.0000, \"safety_stock\": 6.01") != NULL);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, "plan show 7", &out, &err), ==, 3);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, "plan show x", &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* planning settings: what is not given stays */
+  g_assert_cmpint (run_cli (fixture, "planning set --warehouse WH-B --lead-time 3", &out, &err),
+                   ==, 0);
+  g_assert_cmpstr (out, ==, "WH-B: lead time 3 days, review period 7 days\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, "planning set --sku CUP --review -1", &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, "planning set --warehouse WH-Z --review 1", &out, &err),
+                   ==, 3);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, "audit verify", &out, &err), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_unlink (manifest_path);
+  g_unlink (csv_path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -754,6 +899,7 @@ main (int   argc,
   ADD ("/procurement/generate", test_generate);
   ADD ("/procurement/settings", test_settings);
   ADD ("/procurement/edit-approve-push", test_edit_approve_push);
+  ADD ("/procurement/cli", test_cli);
   g_test_add_func ("/procurement/no-warehouse", test_no_warehouse);
 #undef ADD
 

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gi18n.h>
@@ -27,11 +28,14 @@
 
 #include "qm-cli.h"
 #include "qm-endpoint-url.h"
+#include "qm-money.h"
+#include "qm-push.h"
 #include "qm-error.h"
 #include "qm-report.h"
 #include "qm-store.h"
 #include "qm-store-allocation.h"
 #include "qm-store-ledger.h"
+#include "qm-store-procurement.h"
 #include "qm-sync.h"
 #include "qm-token.h"
 
@@ -1488,6 +1492,621 @@ cmd_audit_verify (Globals *globals,
 }
 
 /* ------------------------------------------------------------------------ */
+/* plan, planning                                                           */
+
+static gboolean
+parse_plan_id (const char *text,
+               gint64     *out_id)
+{
+  guint64 value;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    return FALSE;
+
+  *out_id = (gint64) value;
+  return TRUE;
+}
+
+static int
+bad_plan_id (const char *text)
+{
+  g_autofree char *message =
+    g_strdup_printf (_("“%s” is not a plan number; plan show lists the latest"), text);
+
+  return usage_error (message);
+}
+
+static gboolean
+parse_days_option (const char *text,
+                   const char *option,
+                   int         min_days,
+                   int        *out_days,
+                   int        *out_status)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, (guint64) min_days, QM_PLAN_MAX_DAYS, &value, NULL))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("%s takes a whole number of days from %d to %d, not “%s”"), option,
+                         min_days, QM_PLAN_MAX_DAYS, text);
+
+      *out_status = usage_error (message);
+      return FALSE;
+    }
+
+  *out_days = (int) value;
+  return TRUE;
+}
+
+static gboolean
+parse_plain_double (const char *text,
+                    double     *out_value)
+{
+  char *end = NULL;
+  double value;
+
+  if (text == NULL || *text == '\0' || g_ascii_isspace (*text))
+    return FALSE;
+
+  value = g_ascii_strtod (text, &end);
+  if (end == NULL || *end != '\0' || !isfinite (value))
+    return FALSE;
+
+  *out_value = value;
+  return TRUE;
+}
+
+static int
+cmd_plan_generate (Globals *globals,
+                   int      argc,
+                   char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QmPlanInfo) info = NULL;
+  g_autofree char *today = NULL;
+  g_autofree char *window = NULL;
+  g_autofree char *service = NULL;
+  g_autofree char *ordering_cost = NULL;
+  g_autofree char *holding_rate = NULL;
+  g_autofree char *transfer_days = NULL;
+  g_autofree char *tz = NULL;
+  gboolean eoq = FALSE;
+  QmPlanOptions options;
+  int status = EXIT_OK;
+  gint64 id;
+  GOptionEntry entries[] = {
+    { "today", 0, 0, G_OPTION_ARG_STRING, &today,
+      N_("Plan as of this day, YYYY-MM-DD (default: today); demand is measured over the days "
+         "before it"), N_("DAY") },
+    { "window", 0, 0, G_OPTION_ARG_STRING, &window,
+      N_("Days of sales and returns to measure demand over (default 56)"), N_("DAYS") },
+    { "service-level", 0, 0, G_OPTION_ARG_STRING, &service,
+      N_("Chance of not running out during a lead time, as 0.95 or 95 (default 95 %)"),
+      N_("LEVEL") },
+    { "eoq", 0, 0, G_OPTION_ARG_NONE, &eoq,
+      N_("Order economic order quantities once below the reorder point, instead of up to the "
+         "order-up-to level"), NULL },
+    { "ordering-cost", 0, 0, G_OPTION_ARG_STRING, &ordering_cost,
+      N_("With --eoq: the cost of placing one order, e.g. 8.00"), N_("AMOUNT") },
+    { "holding-rate", 0, 0, G_OPTION_ARG_STRING, &holding_rate,
+      N_("With --eoq: yearly holding cost as a fraction of the unit cost, e.g. 0.25"),
+      N_("RATE") },
+    { "transfer-days", 0, 0, G_OPTION_ARG_STRING, &transfer_days,
+      N_("Propose a transfer from a warehouse with more than this many days of cover to one "
+         "below its reorder point (default 90; 0: no transfers)"), N_("DAYS") },
+    { NULL }
+  };
+
+  if (!parse_options (NULL, _("Generate a draft procurement plan from the cache: demand from the "
+                              "ledger, stock from the snapshot, what is already on order."),
+                      entries, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("plan generate takes no arguments"));
+
+  qm_plan_options_init (&options);
+
+  if (today != NULL && (strlen (today) != 10 || !qm_plan_parse_day (today, &options.today_day)))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("“%s” is not a day; write it as YYYY-MM-DD"), today);
+      return usage_error (message);
+    }
+
+  if (window != NULL &&
+      !parse_days_option (window, "--window", 1, &options.params.window_days, &status))
+    return status;
+
+  if (service != NULL)
+    {
+      double level = 0;
+
+      if (!parse_plain_double (service, &level) || level <= 0.0 || level >= 100.0)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("--service-level takes a level between 0 and 1 (0.95) or a "
+                               "percentage below 100 (95), not “%s”"), service);
+          return usage_error (message);
+        }
+      options.params.service_level = level >= 1.0 ? level / 100.0 : level;
+    }
+
+  if ((ordering_cost != NULL || holding_rate != NULL) && !eoq)
+    return usage_error (_("--ordering-cost and --holding-rate go with --eoq"));
+
+  if (eoq)
+    {
+      options.params.eoq = TRUE;
+      if (ordering_cost == NULL || holding_rate == NULL)
+        return usage_error (_("--eoq needs --ordering-cost and --holding-rate"));
+      if (!qm_money_parse (ordering_cost, &options.params.ordering_cost_e4, NULL) ||
+          options.params.ordering_cost_e4 < 0)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("--ordering-cost takes an amount of 0 or more, e.g. 8.00, not "
+                               "“%s”"), ordering_cost);
+          return usage_error (message);
+        }
+      if (!parse_plain_double (holding_rate, &options.params.holding_rate) ||
+          options.params.holding_rate <= 0.0)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("--holding-rate takes a fraction above 0, e.g. 0.25 for 25 %% a "
+                               "year, not “%s”"), holding_rate);
+          return usage_error (message);
+        }
+    }
+
+  if (transfer_days != NULL &&
+      (!parse_plain_double (transfer_days, &options.params.transfer_days_of_cover) ||
+       options.params.transfer_days_of_cover < 0.0))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("--transfer-days takes a number of days, 0 or more, not “%s”"),
+                         transfer_days);
+      return usage_error (message);
+    }
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  tz = qm_store_get_setting (store, "company_timezone", "UTC");
+  options.time_zone = tz;
+
+  id = qm_store_plan_generate (store, &options, NULL, NULL, NULL, NULL, &error);
+  if (id == 0)
+    return fail_with_error (error);
+
+  info = qm_store_plan_get (store, id, &error);
+  if (info == NULL)
+    return fail_with_error (error);
+
+  g_print ("%" G_GINT64_FORMAT "\n", id);
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        "Plan %" G_GINT64_FORMAT " (draft): %u line, %" G_GINT64_FORMAT
+                        " units suggested, %u cut by capacity\n",
+                        "Plan %" G_GINT64_FORMAT " (draft): %u lines, %" G_GINT64_FORMAT
+                        " units suggested, %u cut by capacity\n", info->n_lines),
+           id, info->n_lines, info->suggested_total, info->n_capped);
+  return EXIT_OK;
+}
+
+/* "A, B, C" for the SKUs of an order. */
+static char *
+order_skus (GPtrArray         *lines,
+            const QmPlanOrder *order)
+{
+  g_autoptr(GString) skus = g_string_new (NULL);
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const QmPlanLine *line = g_ptr_array_index (lines, i);
+      const char *endpoint = line->kind == QM_PLAN_LINE_TRANSFER ? line->from_warehouse_id
+                                                                 : line->warehouse_id;
+
+      if (line->kind != order->kind || line->approved_quantity <= 0 ||
+          g_strcmp0 (endpoint, order->warehouse_id) != 0 ||
+          (order->kind == QM_PLAN_LINE_TRANSFER &&
+           g_strcmp0 (line->warehouse_id, order->to_warehouse_id) != 0))
+        continue;
+
+      if (skus->len > 0)
+        g_string_append (skus, ", ");
+      g_string_append (skus, line->sku);
+    }
+
+  return g_string_free (g_steal_pointer (&skus), FALSE);
+}
+
+static char *
+order_name (const QmPlanOrder *order)
+{
+  if (order->kind == QM_PLAN_LINE_TRANSFER)
+    return g_strdup_printf (_("transfer from %s to %s"), order->warehouse_id,
+                            order->to_warehouse_id);
+
+  return g_strdup_printf (_("purchase order at %s"), order->warehouse_id);
+}
+
+/* One stderr line per order that was refused or has no answer yet. */
+static guint
+report_unanswered_orders (QmStore *store,
+                          gint64   plan_id,
+                          guint   *out_pending)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) orders = qm_store_plan_get_orders (store, plan_id, &error);
+  g_autoptr(GPtrArray) lines = NULL;
+  guint rejected = 0;
+
+  *out_pending = 0;
+  if (orders == NULL)
+    return 0;
+  lines = qm_store_plan_get_lines (store, plan_id, &error);
+  if (lines == NULL)
+    return 0;
+
+  for (guint i = 0; i < orders->len; i++)
+    {
+      const QmPlanOrder *order = g_ptr_array_index (orders, i);
+      g_autofree char *name = order_name (order);
+      g_autofree char *skus = order_skus (lines, order);
+      g_autofree char *reason = g_strdup (order->error != NULL ? order->error : "");
+
+      g_strdelimit (reason, "\r\n", ' ');
+      if (order->state == QM_ORDER_STATE_REJECTED)
+        {
+          g_printerr (_("%s: plan %" G_GINT64_FORMAT ": %s rejected (SKUs %s): %s\n"), prgname,
+                      plan_id, name, skus, reason);
+          rejected++;
+        }
+      else if (order->state == QM_ORDER_STATE_PENDING)
+        {
+          g_printerr (_("%s: plan %" G_GINT64_FORMAT ": %s has no answer yet (SKUs %s)%s%s; "
+                        "push again to resend it with the same key\n"), prgname, plan_id, name,
+                      skus, *reason ? ": " : "", reason);
+          (*out_pending)++;
+        }
+    }
+
+  return rejected;
+}
+
+typedef struct
+{
+  gint64 plan_id;
+} PlanShow;
+
+static gboolean
+write_plan (QmStore         *store,
+            QmReportFormat   format,
+            QmCsvFlags       flags,
+            GOutputStream   *stream,
+            QmReportDigest  *out_digest,
+            gpointer         user_data,
+            GError         **error)
+{
+  PlanShow *show = user_data;
+
+  return qm_report_write_plan (store, show->plan_id, format, flags, stream, out_digest, NULL,
+                               error);
+}
+
+static int
+cmd_plan_show (Globals *globals,
+               int      argc,
+               char   **argv)
+{
+  g_auto(ReportOptions) options = { 0 };
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QmPlanInfo) info = NULL;
+  g_autofree char *id_text = NULL;
+  PlanShow show = { 0 };
+  QmReportFormat format = QM_REPORT_FORMAT_CSV;
+  int status = EXIT_OK;
+  guint pending = 0;
+  GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &options.format_name,
+      N_("csv, json or table (default csv)"), N_("FORMAT") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options.output,
+      N_("Write to FILE (and a CSV's manifest to FILE.manifest.json) instead of standard "
+         "output"), N_("FILE") },
+    { "bom", 0, 0, G_OPTION_ARG_NONE, &options.bom,
+      N_("Start a CSV file with a byte order mark (for Excel)"), NULL },
+    { NULL }
+  };
+
+  if (!parse_options (_("[ID]"),
+                      _("A procurement plan (the latest by default), one row per warehouse and "
+                        "SKU. Orders a warehouse refused or that have no answer yet are listed "
+                        "on standard error."),
+                      entries, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc > 2)
+    return usage_error (_("plan show takes at most one plan number"));
+  if (argc == 2 && !parse_plan_id (argv[1], &show.plan_id))
+    return bad_plan_id (argv[1]);
+  if (options.format_name != NULL &&
+      (status = parse_format (options.format_name, TRUE, &format)) != EXIT_OK)
+    return status;
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  if (show.plan_id == 0)
+    {
+      show.plan_id = qm_store_plan_get_latest (store, &error);
+      if (show.plan_id == 0)
+        {
+          if (error != NULL)
+            return fail_with_error (error);
+          return fail (EXIT_REFUSED, _("There is no plan yet; make one with “plan generate”"));
+        }
+    }
+
+  info = qm_store_plan_get (store, show.plan_id, &error);
+  if (info == NULL)
+    return fail_with_error (error);
+
+  if (format == QM_REPORT_FORMAT_TABLE && (options.output == NULL || g_str_equal (options.output, "-")))
+    {
+      g_print (_("Plan %" G_GINT64_FORMAT ", %s, made by %s at %s"), info->id,
+               qm_plan_status_to_string (info->status), info->created_by, info->created_at);
+      if (info->approved_by != NULL)
+        g_print (_("; approved by %s at %s"), info->approved_by, info->approved_at);
+      g_print ("\n\n");
+    }
+
+  /* run_report knows csv and json; a table goes the same way. */
+  if (format == QM_REPORT_FORMAT_TABLE)
+    {
+      g_autoptr(GOutputStream) out = NULL;
+      g_autoptr(GFile) file = NULL;
+      gboolean ok;
+
+      out = open_output (options.output, &file, &error);
+      if (out == NULL)
+        return fail_with_error (error);
+      ok = qm_report_write_plan (store, show.plan_id, format, QM_CSV_FLAGS_NONE, out, NULL, NULL,
+                                 &error);
+      if (!close_output (out, ok, ok ? &error : NULL) || !ok)
+        return fail_with_error (error);
+    }
+  else
+    {
+      g_autofree char *plan_text = g_strdup_printf ("%" G_GINT64_FORMAT, show.plan_id);
+      const char * const parameters[] = { "plan_id", plan_text, NULL };
+
+      status = run_report (store, &options, "plan", parameters, write_plan, &show);
+      if (status != EXIT_OK)
+        return status;
+    }
+
+  report_unanswered_orders (store, show.plan_id, &pending);
+  return EXIT_OK;
+}
+
+static int
+cmd_plan_approve (Globals *globals,
+                  int      argc,
+                  char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QmPlanInfo) info = NULL;
+  int status = EXIT_OK;
+  gint64 id;
+
+  if (!parse_options (_("ID"), _("Approve a draft plan: its approved quantities are frozen and "
+                                 "it can be pushed."),
+                      NULL, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 2)
+    return usage_error (_("plan approve takes one plan number"));
+  if (!parse_plan_id (argv[1], &id))
+    return bad_plan_id (argv[1]);
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  if (!qm_store_plan_approve (store, id, NULL, &error))
+    return fail_with_error (error);
+
+  info = qm_store_plan_get (store, id, &error);
+  if (info == NULL)
+    return fail_with_error (error);
+
+  g_print (_("Plan %" G_GINT64_FORMAT " approved: %" G_GINT64_FORMAT " units in %u lines\n"),
+           id, info->approved_total, info->n_lines);
+  return EXIT_OK;
+}
+
+static int
+cmd_plan_edit (Globals *globals,
+               int      argc,
+               char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warehouse = NULL;
+  g_autofree char *sku = NULL;
+  g_autofree char *quantity_text = NULL;
+  g_autofree char *reason = NULL;
+  gboolean transfer = FALSE;
+  int status = EXIT_OK;
+  guint64 quantity;
+  gint64 id;
+  GOptionEntry entries[] = {
+    { "warehouse", 0, 0, G_OPTION_ARG_STRING, &warehouse,
+      N_("The warehouse the line is for (the receiving one for a transfer)"), N_("ID") },
+    { "sku", 0, 0, G_OPTION_ARG_STRING, &sku, N_("The line's SKU"), N_("SKU") },
+    { "transfer", 0, 0, G_OPTION_ARG_NONE, &transfer,
+      N_("Edit the line's transfer, not its purchase"), NULL },
+    { "quantity", 0, 0, G_OPTION_ARG_STRING, &quantity_text,
+      N_("The approved quantity, a whole number (0 leaves the line out)"), N_("N") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason,
+      N_("Why the quantity changes (required; kept in the audit trail)"), N_("TEXT") },
+    { NULL }
+  };
+
+  if (!parse_options (_("ID"), _("Change the approved quantity of one line of a draft plan."),
+                      entries, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 2)
+    return usage_error (_("plan edit takes one plan number"));
+  if (!parse_plan_id (argv[1], &id))
+    return bad_plan_id (argv[1]);
+  if (warehouse == NULL || sku == NULL || quantity_text == NULL)
+    return usage_error (_("plan edit needs --warehouse, --sku and --quantity"));
+  if (reason == NULL || *g_strstrip (reason) == '\0')
+    return usage_error (_("plan edit needs --reason: say why the quantity changes"));
+  if (!g_ascii_string_to_unsigned (quantity_text, 10, 0, QM_PLAN_QUANTITY_MAX, &quantity, NULL))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("--quantity takes a whole number, 0 or more, not “%s”"), quantity_text);
+      return usage_error (message);
+    }
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  if (!qm_store_plan_set_quantity (store, id, warehouse, sku,
+                                   transfer ? QM_PLAN_LINE_TRANSFER : QM_PLAN_LINE_PURCHASE,
+                                   (gint64) quantity, reason, NULL, &error))
+    return fail_with_error (error);
+
+  g_print (_("Plan %" G_GINT64_FORMAT ": %s at %s set to %" G_GUINT64_FORMAT "\n"), id, sku,
+           warehouse, quantity);
+  return EXIT_OK;
+}
+
+static int
+cmd_plan_push (Globals *globals,
+               int      argc,
+               char   **argv)
+{
+  g_autoptr(QmSync) sync = NULL;
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_path = NULL;
+  Waiter waiter = { 0 };
+  guint accepted = 0, rejected = 0, pending = 0;
+  int status = EXIT_OK;
+  gboolean ok;
+  gint64 id;
+
+  if (!parse_options (_("ID"),
+                      _("Send an approved plan's purchase orders and transfers to the "
+                        "warehouses. Each order carries a key stored before it is sent, so "
+                        "pushing again never orders twice. Exit status 1 when an order was "
+                        "refused or got no answer (one line each on standard error)."),
+                      NULL, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 2)
+    return usage_error (_("plan push takes one plan number"));
+  if (!parse_plan_id (argv[1], &id))
+    return bad_plan_id (argv[1]);
+
+  db_path = resolve_db_path (globals, &error);
+  if (db_path == NULL)
+    return fail_with_error (error);
+  store = qm_store_open (db_path, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  sync = qm_sync_new (db_path);
+  qm_sync_push_plan_async (sync, id, NULL, cancellable, on_async_done, &waiter);
+  wait_for (&waiter.done, cancellable);
+  ok = qm_sync_push_plan_finish (sync, waiter.result, &accepted, &rejected, &error);
+  g_clear_object (&waiter.result);
+
+  if (!ok && !g_error_matches (error, QM_ERROR, QM_ERROR_IO))
+    return fail_with_error (error);
+
+  report_unanswered_orders (store, id, &pending);
+  g_print (_("Plan %" G_GINT64_FORMAT ": %u orders accepted, %u rejected, %u without an "
+             "answer\n"), id, accepted, rejected, pending);
+
+  return rejected > 0 || pending > 0 || !ok ? EXIT_PARTIAL : EXIT_OK;
+}
+
+static int
+cmd_planning_set (Globals *globals,
+                  int      argc,
+                  char   **argv)
+{
+  g_autoptr(QmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warehouse = NULL;
+  g_autofree char *sku = NULL;
+  g_autofree char *lead_text = NULL;
+  g_autofree char *review_text = NULL;
+  int status = EXIT_OK;
+  int lead = 0, review = 0;
+  GOptionEntry entries[] = {
+    { "warehouse", 0, 0, G_OPTION_ARG_STRING, &warehouse,
+      N_("Set a warehouse's lead time and review period"), N_("ID") },
+    { "sku", 0, 0, G_OPTION_ARG_STRING, &sku,
+      N_("Set a SKU's own, for every warehouse (0 = the warehouse's)"), N_("SKU") },
+    { "lead-time", 0, 0, G_OPTION_ARG_STRING, &lead_text,
+      N_("Days from ordering to receiving"), N_("DAYS") },
+    { "review", 0, 0, G_OPTION_ARG_STRING, &review_text,
+      N_("Days between two plans"), N_("DAYS") },
+    { NULL }
+  };
+
+  if (!parse_options (NULL, _("Set the lead time and review period procurement plans use, per "
+                              "warehouse (7 and 7 days at first), or per SKU (both 0 removes a "
+                              "SKU's own)."),
+                      entries, globals, &argc, &argv, &status))
+    return status;
+
+  if (argc != 1)
+    return usage_error (_("planning set takes no arguments"));
+  if ((warehouse == NULL) == (sku == NULL))
+    return usage_error (_("planning set needs either --warehouse or --sku"));
+  if (lead_text == NULL && review_text == NULL)
+    return usage_error (_("planning set needs --lead-time, --review or both"));
+
+  store = open_store (globals, &error);
+  if (store == NULL)
+    return fail_with_error (error);
+
+  /* What is not given stays as it is. */
+  if (warehouse != NULL
+      ? !qm_store_get_warehouse_planning (store, warehouse, &lead, &review, &error)
+      : !qm_store_get_sku_planning (store, sku, &lead, &review, &error))
+    return fail_with_error (error);
+
+  if (lead_text != NULL && !parse_days_option (lead_text, "--lead-time", 0, &lead, &status))
+    return status;
+  if (review_text != NULL && !parse_days_option (review_text, "--review", 0, &review, &status))
+    return status;
+
+  if (warehouse != NULL
+      ? !qm_store_set_warehouse_planning (store, warehouse, lead, review, NULL, &error)
+      : !qm_store_set_sku_planning (store, sku, lead, review, NULL, &error))
+    return fail_with_error (error);
+
+  g_print (_("%s: lead time %d days, review period %d days\n"),
+           warehouse != NULL ? warehouse : sku, lead, review);
+  return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
 
 static const Command commands[] = {
   { "endpoint", "add", cmd_endpoint_add, N_("Add a warehouse endpoint") },
@@ -1506,6 +2125,12 @@ static const Command commands[] = {
   { "allocation", "set", cmd_allocation_set, N_("Set a channel allocation rule") },
   { "allocation", "show", cmd_allocation_show, N_("What each channel may sell, per SKU") },
   { "route", NULL, cmd_route, N_("Which warehouse ships an order to a region") },
+  { "plan", "generate", cmd_plan_generate, N_("Generate a draft procurement plan") },
+  { "plan", "show", cmd_plan_show, N_("Show or export a procurement plan") },
+  { "plan", "edit", cmd_plan_edit, N_("Change an approved quantity of a draft plan") },
+  { "plan", "approve", cmd_plan_approve, N_("Approve a draft plan") },
+  { "plan", "push", cmd_plan_push, N_("Send an approved plan's orders to the warehouses") },
+  { "planning", "set", cmd_planning_set, N_("Set lead time and review period") },
   { "report", "audit", cmd_report_audit, N_("Export the audit trail for a period") },
   { "report", "verify", cmd_report_verify, N_("Check an exported CSV against its manifest") },
   { "period", "close", cmd_period_close, N_("Close a month; its reports are frozen") },

@@ -43,6 +43,7 @@
 
 #include "qm-error.h"
 #include "qm-store-private.h"
+#include "qm-store-ledger.h"
 #include "qm-store-procurement.h"
 
 #define PROGRESS_EVERY 65536
@@ -1313,6 +1314,10 @@ qm_store_plan_generate (QmStore             *self,
   if (progress != NULL)
     progress (0.0, progress_data);
 
+  /* EOQ needs unit costs: the moving averages, folded up to now. */
+  if (options->params.eoq && !qm_store_valuation_update (self, NULL, error))
+    goto out;
+
   if (!qm_store_begin (self, error))
     goto out;
 
@@ -2035,6 +2040,10 @@ qm_store_plan_prepare_push (QmStore     *self,
   int rc;
 
   g_return_val_if_fail (QM_IS_STORE (self), NULL);
+
+  /* The costs sent are the current moving averages: fold what is new. */
+  if (!qm_store_valuation_update (self, NULL, error))
+    return NULL;
 
   if (!qm_store_begin (self, error))
     return NULL;
