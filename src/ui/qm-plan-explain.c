@@ -289,7 +289,7 @@ qm_plan_explain_line (const QmPlanLine *line,
       else if (line->suggested_uncapped > 0 && line->on_hand == line->qualified)
         paragraph (text, _("Order up to S: the need is S less the position, never below 0: "
                            "%'" G_GINT64_FORMAT " − %'" G_GINT64_FORMAT " = %'" G_GINT64_FORMAT
-                           " units."),
+                           "."),
                    s_units, line->qualified + line->on_order,
                    MAX (0, s_units - (line->qualified + line->on_order)));
       else if (line->suggested_uncapped > 0)

@@ -85,6 +85,8 @@ struct _QmProcurementPage
   GtkLabel           *count_label;
   GtkStack           *content_stack;
   GtkColumnView      *column_view;
+  GtkColumnViewColumn *capped_column;
+  GtkColumnViewColumn *order_column;
   GtkLabel           *explain_title;
   GtkLabel           *explain_label;
   GtkButton          *edit_button;
@@ -463,7 +465,7 @@ probe_sort_cb (gconstpointer a,
   return -1;
 }
 
-static void
+static GtkColumnViewColumn *
 add_column (QmProcurementPage *self,
             const char        *title,
             QmPlanSort         sort,
@@ -494,6 +496,8 @@ add_column (QmProcurementPage *self,
 
   gtk_column_view_append_column (self->column_view, column);
   g_object_unref (column);
+
+  return column;
 }
 
 static void
@@ -514,8 +518,11 @@ add_columns (QmProcurementPage *self)
   add_column (self, _("Reorder Point"), QM_PLAN_SORT_REORDER_POINT, TRUE, 108);
   add_column (self, _("Suggested"), QM_PLAN_SORT_SUGGESTED, TRUE, 88);
   add_column (self, _("Approved"), QM_PLAN_SORT_APPROVED, TRUE, 84);
-  add_column (self, _("Capped"), QM_PLAN_SORT_CAPPED, FALSE, 70);
-  add_column (self, _("Order"), QM_PLAN_SORT_ORDER_STATE, FALSE, 88);
+  /* Shown only when they have something to say: see update_plan_header(). */
+  self->capped_column = g_object_ref (add_column (self, _("Capped"), QM_PLAN_SORT_CAPPED,
+                                                  FALSE, 70));
+  self->order_column = g_object_ref (add_column (self, _("Order"), QM_PLAN_SORT_ORDER_STATE,
+                                                 FALSE, 96));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -856,6 +863,48 @@ on_plan_list_bind_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (subtitle), details);
 }
 
+/* Adds or takes out one of the last two columns (capped, then order).
+ * GTK 4.8 leaves a hidden column's width unused rather than giving it to
+ * the column that expands, so they are taken out instead of hidden. */
+static void
+show_column (QmProcurementPage   *self,
+             GtkColumnViewColumn *column,
+             gboolean             shown)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  gboolean present = FALSE;
+  guint n = g_list_model_get_n_items (columns);
+
+  for (guint i = 0; i < n && !present; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
+
+      present = c == column;
+    }
+
+  if (present == shown)
+    return;
+
+  if (!shown)
+    {
+      gtk_column_view_remove_column (self->column_view, column);
+      return;
+    }
+
+  if (column == self->capped_column)
+    {
+      /* Before the order column if that one is there. */
+      g_autoptr(GtkColumnViewColumn) last = n > 0 ? g_list_model_get_item (columns, n - 1) : NULL;
+
+      gtk_column_view_insert_column (self->column_view, last == self->order_column ? n - 1 : n,
+                                     column);
+    }
+  else
+    {
+      gtk_column_view_append_column (self->column_view, column);
+    }
+}
+
 static void
 update_plan_header (QmProcurementPage *self)
 {
@@ -875,6 +924,9 @@ update_plan_header (QmProcurementPage *self)
       update_actions (self);
       return;
     }
+
+  show_column (self, self->capped_column, plan->n_capped > 0);
+  show_column (self, self->order_column, plan->status != QM_PLAN_STATUS_DRAFT);
 
   gtk_label_set_text (self->status_label, status_title (plan->status));
   set_style (GTK_WIDGET (self->status_label),
@@ -2056,6 +2108,8 @@ qm_procurement_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_object (&self->sync);
+  g_clear_object (&self->capped_column);
+  g_clear_object (&self->order_column);
   g_clear_pointer (&self->plans, g_ptr_array_unref);
   g_clear_pointer (&self->warehouses, g_ptr_array_unref);
   g_clear_object (&self->probe_a);
