@@ -22,6 +22,7 @@ struct _QmPlanTable
 {
   GPtrArray  *lines;     /* of QmPlanLine, owned */
   char      **folded;    /* per line: "sku\nname", case-folded */
+  char      **name_keys; /* per line: the name's collation key */
 };
 
 /**
@@ -41,6 +42,7 @@ qm_plan_table_new (GPtrArray *lines)
   self = g_atomic_rc_box_new0 (QmPlanTable);
   self->lines = lines;
   self->folded = g_new0 (char *, lines->len + 1);
+  self->name_keys = g_new0 (char *, lines->len + 1);
 
   for (guint i = 0; i < lines->len; i++)
     {
@@ -49,6 +51,8 @@ qm_plan_table_new (GPtrArray *lines)
                                              line->name ? line->name : "", NULL);
 
       self->folded[i] = g_utf8_casefold (joined, -1);
+      /* Worked out once: collating while sorting is ten times slower. */
+      self->name_keys[i] = g_utf8_collate_key (line->name ? line->name : "", -1);
     }
 
   return self;
@@ -69,6 +73,7 @@ qm_plan_table_clear (gpointer data)
 
   g_clear_pointer (&self->lines, g_ptr_array_unref);
   g_clear_pointer (&self->folded, g_strfreev);
+  g_clear_pointer (&self->name_keys, g_strfreev);
 }
 
 void
@@ -284,7 +289,7 @@ compare_lines (gconstpointer pa,
       c = strcmp (a->sku, b->sku);
       break;
     case QM_PLAN_SORT_NAME:
-      c = g_utf8_collate (a->name ? a->name : "", b->name ? b->name : "");
+      c = strcmp (ctx->table->name_keys[ia], ctx->table->name_keys[ib]);
       break;
     case QM_PLAN_SORT_KIND:
       c = (int) a->kind - (int) b->kind;

@@ -60,6 +60,7 @@ struct _QmProcurementPage
 
   /* Template widgets */
   GtkStack           *stack;
+  GtkSpinner         *loading_spinner;
   AdwStatusPage      *empty_page;
   GtkButton          *empty_generate_button;
   GtkWidget          *empty_progress_box;
@@ -660,7 +661,11 @@ update_explanation (QmProcurementPage *self)
       return;
     }
 
-  kind = qm_plan_explain_kind (line);
+  if (line->kind == QM_PLAN_LINE_TRANSFER)
+    /* Translators: %s is the warehouse a transfer comes from */
+    kind = g_strdup_printf (_("Transfer from %s"), warehouse_name (self, line->from_warehouse_id));
+  else
+    kind = qm_plan_explain_kind (line);
   if (line->name != NULL && *line->name != '\0')
     /* Translators: SKU, its name, warehouse, “Purchase” or “Transfer from …” */
     title = g_strdup_printf (_("%s “%s” in %s: %s"), line->sku, line->name,
@@ -993,13 +998,34 @@ order_group_free (OrderGroup *group)
   g_free (group);
 }
 
+/* What needs the planner's eye comes first. */
+static int
+state_rank (QmOrderState state)
+{
+  switch (state)
+    {
+    case QM_ORDER_STATE_REJECTED:
+      return 0;
+    case QM_ORDER_STATE_PENDING:
+      return 1;
+    case QM_ORDER_STATE_NONE:
+      return 2;
+    case QM_ORDER_STATE_ACCEPTED:
+    default:
+      return 3;
+    }
+}
+
 static int
 compare_groups (gconstpointer a,
                 gconstpointer b)
 {
   const OrderGroup *ga = *(const OrderGroup * const *) a;
   const OrderGroup *gb = *(const OrderGroup * const *) b;
-  int c = g_strcmp0 (ga->warehouse_id, gb->warehouse_id);
+  int c = state_rank (ga->state) - state_rank (gb->state);
+
+  if (c == 0)
+    c = g_strcmp0 (ga->warehouse_id, gb->warehouse_id);
 
   if (c == 0)
     c = (int) ga->kind - (int) gb->kind;
@@ -1089,8 +1115,12 @@ order_row (QmProcurementPage *self,
 
   if (group->state == QM_ORDER_STATE_PENDING || group->state == QM_ORDER_STATE_NONE)
     {
-      GtkWidget *retry = gtk_button_new_with_mnemonic (_("_Retry"));
+      /* The text as a child label: a button's label property would be
+       * read out with its accessible name. */
+      GtkWidget *retry = gtk_button_new ();
       g_autofree char *retry_name = g_strdup_printf (_("Retry sending to %s"), name);
+
+      gtk_button_set_child (GTK_BUTTON (retry), gtk_label_new_with_mnemonic (_("_Retry")));
 
       gtk_widget_set_valign (retry, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (retry, _("Send the orders without an answer again"));
@@ -1228,6 +1258,7 @@ update_plan_list (QmProcurementPage *self)
 typedef struct
 {
   char        *db_path;
+  gint64       started;      /* monotonic µs, for the debug log */
   gint64       plan_id;      /* 0 = the newest */
   QmPlanTable *old_table;    /* the lines shown, to compare with */
   gint64       old_plan_id;
@@ -1362,6 +1393,17 @@ load_done_cb (GObject      *source_object,
   if (g_cancellable_is_cancelled (self->cancellable) || serial != self->load_serial)
     return;
 
+  gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+
+  if (snapshot != NULL && snapshot->table != NULL)
+    {
+      LoadData *data = g_task_get_task_data (G_TASK (result));
+
+      g_debug ("Plan %" G_GINT64_FORMAT ": %u lines read in %.0f ms", snapshot->plan_id,
+               qm_plan_table_get_n_lines (snapshot->table),
+               (g_get_monotonic_time () - data->started) / 1000.0);
+    }
+
   if (snapshot == NULL)
     {
       g_debug ("Could not read the plans: %s", error->message);
@@ -1424,9 +1466,12 @@ load_plan (QmProcurementPage *self,
   LoadData *data = g_new0 (LoadData, 1);
   QmPlanTable *table = qm_plan_model_get_table (self->model);
 
+  if (!self->loaded_once)
+    gtk_spinner_set_spinning (self->loading_spinner, TRUE);
   self->loaded_once = TRUE;
 
   data->db_path = g_strdup (get_db_path ());
+  data->started = g_get_monotonic_time ();
   data->plan_id = plan_id != 0 ? plan_id : self->plan_id;
   if (in_place && table != NULL)
     {
@@ -2001,7 +2046,17 @@ push_done_cb (GObject      *source_object,
 
   if (!ok)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, QM_ERROR, QM_ERROR_IO))
+        /* Some orders are pending: the orders list shows them with Retry. */
+        message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "%u order accepted; some got no answer. They "
+                                                "are listed with Retry, safe to press once the "
+                                                "warehouse is back",
+                                                "%u orders accepted; some got no answer. They "
+                                                "are listed with Retry, safe to press once the "
+                                                "warehouse is back", accepted),
+                                   accepted);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         message = g_strdup (_("Push cancelled. Orders already sent are kept; push again to "
                               "send the rest, with the same keys, so none is made twice."));
       else
@@ -2143,6 +2198,7 @@ qm_procurement_page_class_init (QmProcurementPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quartermaster/Quartermaster/qm-procurement-page.ui");
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, empty_generate_button);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, empty_progress_box);
