@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QmProcurementPage, qm_procurement_page, QM, PROCUREMENT_PAGE, AdwBin)
 
-GtkWidget *qm_procurement_page_new (void);
+GtkWidget *qm_procurement_page_new    (void);
+void       qm_procurement_page_reload (QmProcurementPage *self);
 
 G_END_DECLS
