@@ -375,6 +375,7 @@ set_columns (QmReportsPage   *self,
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) ids = NULL;
   GListModel *columns;
+  gboolean any_expands = FALSE;
 
   for (guint i = 0; i < n; i++)
     g_strv_builder_add (builder, qm_report_preview_get_column (preview, i));
@@ -393,6 +394,10 @@ set_columns (QmReportsPage   *self,
     }
 
   for (guint i = 0; i < n; i++)
+    if (column_spec (ids[i]).width == 0)
+      any_expands = TRUE;
+
+  for (guint i = 0; i < n; i++)
     {
       ColumnSpec spec = column_spec (ids[i]);
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
@@ -408,10 +413,11 @@ set_columns (QmReportsPage   *self,
 
       column = gtk_column_view_column_new (spec.title, factory);
       gtk_column_view_column_set_resizable (column, TRUE);
+      /* Fixed widths, and the text columns take what is left; in a
+       * report without one, every column takes its part. */
       if (spec.width > 0)
         gtk_column_view_column_set_fixed_width (column, spec.width);
-      else
-        gtk_column_view_column_set_expand (column, TRUE);
+      gtk_column_view_column_set_expand (column, spec.width == 0 || !any_expands);
       gtk_column_view_append_column (self->column_view, column);
     }
 
@@ -683,7 +689,8 @@ start_preview (QmReportsPage *self,
       self->preview_ready = FALSE;
       qm_report_model_set_preview (self->model, NULL);
       gtk_label_set_text (self->count_label, "");
-      show_problem (self, _("Check the Days"), gtk_label_get_text (self->error_label), NULL);
+      show_problem (self, _("Check the Days"),
+                    _("The report is shown once the days above are right."), NULL);
       return;
     }
 
