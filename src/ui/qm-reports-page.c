@@ -584,6 +584,7 @@ preview_thread (GTask        *task,
   g_autoptr(QmStore) store = NULL;
   PreviewResult *result = g_new0 (PreviewResult, 1);
   GError *error = NULL;
+  gint64 started = g_get_monotonic_time ();
 
   /* No cache yet is no warehouse; opening it would create it. */
   if (job->db_path == NULL || !g_file_test (job->db_path, G_FILE_TEST_EXISTS))
@@ -616,6 +617,10 @@ preview_thread (GTask        *task,
       return;
     }
 
+  g_debug ("Preview of the %s report: %" G_GUINT64_FORMAT " rows in %.2f s",
+           qm_report_kind_to_string (job->request->kind),
+           qm_report_preview_get_n_rows (job->preview),
+           (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
   result->preview = qm_report_preview_ref (job->preview);
   g_task_return_pointer (task, result, (GDestroyNotify) preview_result_free);
 }
@@ -962,6 +967,16 @@ export_done_cb (GObject      *source_object,
   g_autoptr(GError) error = NULL;
   g_autofree char *basename = g_path_get_basename (job->path);
   g_autofree char *escaped = g_markup_escape_text (basename, -1);
+  GApplication *app = g_application_get_default ();
+
+  /* Held while the export ran, so that the application waits for a
+   * cancelled export to remove its temporary file before it quits. */
+  if (app != NULL)
+    g_application_release (app);
+
+  /* The page went away meanwhile (its export was cancelled). */
+  if (g_task_get_cancellable (task) != self->export_cancellable)
+    return;
 
   g_clear_handle_id (&self->export_progress_id, g_source_remove);
   self->export_job = NULL;
@@ -1048,6 +1063,9 @@ start_export (QmReportsPage   *self,
   gtk_action_bar_set_revealed (self->export_bar, TRUE);
   self->export_progress_id = g_timeout_add (100, export_progress_cb, self);
   update_export_button (self);
+
+  if (g_application_get_default () != NULL)
+    g_application_hold (g_application_get_default ());
 
   task = g_task_new (self, self->export_cancellable, export_done_cb, NULL);
   g_task_set_source_tag (task, start_export);
