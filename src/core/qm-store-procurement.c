@@ -652,12 +652,13 @@ sku_intern_len (Input      *in,
   else
     sku_map_place (in, index32);
 
-  old_cells = in->cells->len;
-  g_array_set_size (in->cells, old_cells + in->n_wh);
+  old_cells = (gsize) index32 * in->n_wh;
+  if (in->cells != NULL)
+    g_array_set_size (in->cells, old_cells + in->n_wh);
   g_array_set_size (in->first_day, old_cells + in->n_wh);
-  for (gsize c = old_cells; c < in->cells->len; c++)
+  for (gsize c = old_cells; c < old_cells + in->n_wh; c++)
     g_array_index (in->first_day, gint32, c) = NO_DAY;
-  g_array_set_size (in->old, (in->cells->len + 63) / 64);   /* new words are zeroed */
+  g_array_set_size (in->old, (old_cells + in->n_wh + 63) / 64);   /* new words are zeroed */
 
   return (int) index32;
 }
@@ -1029,36 +1030,49 @@ typedef struct
   gint64  quantity;   /* + sold, - returned */
 } WindowEvent;
 
-/* Streams the movements once, in the table's own order: each cell's first
- * day, and the sales and returns of the window. SKUs not met before are
- * added on the way. Then the accumulator is filled. */
-static QmPlanDemand *
-read_demand (QmStore             *self,
-             Input               *in,
-             gint64               today,
-             int                  window_days,
-             QmPlanProgressFunc   progress,
-             gpointer             progress_data,
-             GCancellable        *cancellable,
-             GError             **error)
+/* The movement scan: it has its own SKU map (it may run in a thread of
+ * its own while the stock is read), merged into the plan's afterwards. */
+typedef struct
 {
+  Input          loc;         /* warehouses shared (read only), SKUs its own */
+  GArray        *events;      /* WindowEvent, cells of loc */
+  gint64         today;
+  int            window_days;
+  char          *path;        /* the cache, for a connection of its own */
+  GCancellable  *cancellable;
+  GError        *error;
+  gboolean       not_started; /* the thread could not open the cache */
+} Scan;
+
+static void
+scan_clear (Scan *scan)
+{
+  /* the warehouses, their index and the time zone belong to the plan's Input */
+  scan->loc.warehouses = NULL;
+  scan->loc.wh_index = NULL;
+  scan->loc.tz = NULL;
+  input_clear (&scan->loc);
+  g_clear_pointer (&scan->events, g_array_unref);
+  g_clear_pointer (&scan->path, g_free);
+  g_clear_error (&scan->error);
+}
+
+/* Streams the movements once, in the table's own order: each cell's first
+ * day (or that it moved before the window), and the sales and returns of
+ * the window. No allocation per row. */
+static gboolean
+scan_movements (Scan    *scan,
+                sqlite3 *db)
+{
+  Input *in = &scan->loc;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GArray) events = g_array_sized_new (FALSE, FALSE, sizeof (WindowEvent), 65536);
-  g_autoptr(QmPlanDemand) demand = NULL;
-  gint64 total = 0, done = 0, first = today - window_days;
+  gint64 today = scan->today, first = scan->today - scan->window_days, done = 0;
   int rc, w = -1;
 
-  stmt = qm_store_prepare (self, "SELECT COALESCE (SUM (cursor_seq), 0) FROM sync_state", error);
-  if (stmt == NULL)
-    return NULL;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    total = sqlite3_column_int64 (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  stmt = qm_store_prepare (self, "SELECT warehouse_id, sku, at, kind, quantity FROM movement "
-                                 "WHERE quarantine_reason IS NULL", error);
-  if (stmt == NULL)
-    return NULL;
+  rc = sqlite3_prepare_v2 (db, "SELECT warehouse_id, sku, at, kind, quantity FROM movement "
+                               "WHERE quarantine_reason IS NULL", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    goto failed;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -1071,13 +1085,9 @@ read_demand (QmStore             *self,
       gsize cell, len;
       int s;
 
-      if (G_UNLIKELY (++done % PROGRESS_EVERY == 0))
-        {
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return NULL;
-          if (progress != NULL && total > 0)
-            progress (0.1 + 0.6 * MIN (1.0, (double) done / total), progress_data);
-        }
+      if (G_UNLIKELY (++done % PROGRESS_EVERY == 0) &&
+          g_cancellable_set_error_if_cancelled (scan->cancellable, &scan->error))
+        return FALSE;
 
       /* Rows come in warehouse order: look the warehouse up on change. */
       if (G_UNLIKELY (w < 0 || wh_id == NULL ||
@@ -1125,42 +1135,114 @@ read_demand (QmStore             *self,
       else
         continue;
 
-      ev.cell = (guint32) cell;
+      ev.cell = (guint32) MIN (cell, G_MAXUINT32);
       ev.day = (gint32) day;
-      g_array_append_val (events, ev);
+      g_array_append_val (scan->events, ev);
     }
-  if (rc != SQLITE_DONE)
+  if (rc == SQLITE_DONE)
+    return TRUE;
+
+failed:
+  g_set_error (&scan->error, QM_ERROR, rc == SQLITE_BUSY ? QM_ERROR_BUSY : QM_ERROR_FAILED,
+               _("Could not read the movements: %s"), sqlite3_errstr (rc));
+  return FALSE;
+}
+
+/* In a thread of its own, on a read-only connection of its own. The plan's
+ * transaction holds the write lock, so nothing can be committed between
+ * its first read and this one: both see the same state of the cache. */
+static gpointer
+scan_thread (gpointer data)
+{
+  Scan *scan = data;
+  g_autoptr(sqlite3) db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (scan->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
     {
-      qm_store_set_error (self, rc, _("Could not read the movements"), error);
+      sqlite3_busy_timeout (db, 30000);
+      rc = sqlite3_exec (db, "PRAGMA cache_size = -16384; BEGIN", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
+    {
+      /* the plan's own connection scans instead */
+      g_debug ("plan: no second connection (%s); scanning the ledger after the stock",
+               sqlite3_errstr (rc));
+      scan->not_started = TRUE;
       return NULL;
     }
 
+  scan_movements (scan, db);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  return NULL;
+}
+
+static void
+scan_init (Scan         *scan,
+           Input        *in,
+           gint64        today,
+           int           window_days,
+           GCancellable *cancellable)
+{
+  memset (scan, 0, sizeof *scan);
+  scan->loc.strings = g_string_chunk_new (64 * 1024);
+  scan->loc.warehouses = in->warehouses;
+  scan->loc.wh_index = in->wh_index;
+  scan->loc.skus = g_array_new (FALSE, TRUE, sizeof (QmPlanSku));
+  scan->loc.sku_lengths = g_array_new (FALSE, FALSE, sizeof (guint32));
+  scan->loc.sku_hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
+  scan->loc.first_day = g_array_new (FALSE, FALSE, sizeof (gint32));
+  scan->loc.old = g_array_new (FALSE, TRUE, sizeof (guint64));
+  scan->loc.n_wh = in->n_wh;
+  scan->loc.tz = in->tz;
+  scan->events = g_array_sized_new (FALSE, FALSE, sizeof (WindowEvent), 65536);
+  scan->today = today;
+  scan->window_days = window_days;
+  scan->cancellable = cancellable;
+}
+
+/* The scan's SKUs into the plan's, then its findings into the accumulator. */
+static QmPlanDemand *
+merge_scan (Input    *in,
+            Scan     *scan,
+            GError  **error)
+{
+  Input *loc = &scan->loc;
+  g_autofree guint32 *to_plan = g_new (guint32, MAX (loc->skus->len, 1));
+  g_autoptr(QmPlanDemand) demand = NULL;
+
+  for (guint ls = 0; ls < loc->skus->len; ls++)
+    to_plan[ls] = (guint32) sku_intern_len (in, g_array_index (loc->skus, QmPlanSku, ls).sku,
+                                            g_array_index (loc->sku_lengths, guint32, ls));
+
   if ((guint64) in->skus->len * in->n_wh > G_MAXUINT32 ||
-      (demand = qm_plan_demand_new (in->skus->len, in->n_wh, today, window_days)) == NULL)
+      (demand = qm_plan_demand_new (in->skus->len, in->n_wh, scan->today,
+                                    scan->window_days)) == NULL)
     {
       g_set_error_literal (error, QM_ERROR, QM_ERROR_INVALID_INPUT,
                            _("Too many SKUs and warehouses to plan in one go"));
       return NULL;
     }
 
-  for (guint i = 0; i < events->len; i++)
+  for (guint i = 0; i < scan->events->len; i++)
     {
-      const WindowEvent *ev = &g_array_index (events, WindowEvent, i);
+      const WindowEvent *ev = &g_array_index (scan->events, WindowEvent, i);
 
-      qm_plan_demand_add (demand, ev->cell / in->n_wh, ev->cell % in->n_wh, ev->day,
+      qm_plan_demand_add (demand, to_plan[ev->cell / in->n_wh], ev->cell % in->n_wh, ev->day,
                           ev->quantity >= 0 ? QM_MOVEMENT_SALES_OUTBOUND
                                             : QM_MOVEMENT_CUSTOMER_RETURN,
                           ev->quantity >= 0 ? ev->quantity : -ev->quantity);
     }
 
   /* A cell seen before the window has a full history, as if never noted. */
-  for (gsize i = 0; i < in->first_day->len; i++)
+  for (gsize i = 0; i < loc->first_day->len; i++)
     {
-      gint32 day = g_array_index (in->first_day, gint32, i);
-      gboolean older = (g_array_index (in->old, guint64, i / 64) >> (i % 64)) & 1;
+      gint32 day = g_array_index (loc->first_day, gint32, i);
+      gboolean older = (g_array_index (loc->old, guint64, i / 64) >> (i % 64)) & 1;
 
       if (day != NO_DAY && !older)
-        qm_plan_demand_note_first_day (demand, (guint) (i / in->n_wh), (guint) (i % in->n_wh),
+        qm_plan_demand_note_first_day (demand, to_plan[i / in->n_wh], (guint) (i % in->n_wh),
                                        day);
     }
 
@@ -1431,6 +1513,10 @@ qm_store_plan_generate (QmStore             *self,
   g_autofree char *object = NULL;
   QmPlanInput input = { 0 };
   gint64 today = 0, plan_id = 0, suggested_total = 0, t0;
+  Scan scan = { 0 };
+  GThread *scan_worker = NULL;
+  gboolean scan_started = FALSE;
+  gboolean ok;
   guint n_lines = 0, n_capped = 0, n_transfers = 0;
   g_autofree guint *order = NULL;
   g_autofree guint *rank = NULL;
@@ -1468,25 +1554,53 @@ qm_store_plan_generate (QmStore             *self,
     goto out;
 
   t0 = g_get_monotonic_time ();
-  if (!read_warehouses (self, &in, error) ||
-      !read_products_and_stock (self, &in, error) ||
-      !read_on_order (self, &in, error) ||
-      !read_committed_out (self, &in, error))
+  if (!read_warehouses (self, &in, error))
     goto fail;
+
+  /* The ledger is scanned in a second thread while this one reads the
+   * stock, listings and orders (a cache without a file name, or a thread
+   * that cannot start, scans here after them). */
+  scan_init (&scan, &in, today, options->params.window_days, cancellable);
+  {
+    const char *path = sqlite3_db_filename (qm_store_get_db (self), "main");
+
+    if (path != NULL && *path != '\0')
+      {
+        scan.path = g_strdup (path);
+        scan_worker = g_thread_try_new ("qm-plan-scan", scan_thread, &scan, NULL);
+        scan_started = scan_worker != NULL;
+      }
+  }
+
+  ok = read_products_and_stock (self, &in, error) &&
+       read_on_order (self, &in, error) &&
+       read_committed_out (self, &in, error);
   g_debug ("plan: products and stock of %u SKUs read in %.3f s", in.skus->len,
            (g_get_monotonic_time () - t0) / 1e6);
+
+  if (scan_worker != NULL)
+    g_thread_join (g_steal_pointer (&scan_worker));
+  if (ok && (scan.path == NULL || scan.not_started || !scan_started))
+    scan_movements (&scan, qm_store_get_db (self));
+  if (!ok)
+    goto fail;
+  if (scan.error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&scan.error));
+      goto fail;
+    }
+  g_debug ("plan: movements read in %.3f s (both)", (g_get_monotonic_time () - t0) / 1e6);
   t0 = g_get_monotonic_time ();
 
   if (progress != NULL)
     progress (0.1, progress_data);
 
-  demand = read_demand (self, &in, today, options->params.window_days, progress, progress_data,
-                        cancellable, error);
+  if (progress != NULL)
+    progress (0.6, progress_data);
+
+  demand = merge_scan (&in, &scan, error);
   if (demand == NULL)
     goto fail;
-
-  g_debug ("plan: movements read in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
-  t0 = g_get_monotonic_time ();
 
   if (!read_overrides (self, &in, error) ||
       (options->params.eoq && !read_unit_costs (self, &in, error)))
@@ -1596,6 +1710,9 @@ fail:
   plan_id = 0;
   qm_store_rollback (self);
 out:
+  if (scan_worker != NULL)
+    g_thread_join (scan_worker);
+  scan_clear (&scan);
   input_clear (&in);
   return plan_id;
 }
