@@ -75,7 +75,7 @@ struct _QmReportsPage
   GtkWidget           *day_box;
   QmReportDateEntry   *day_entry;
   GtkWidget           *no_day_label;
-  GtkCheckButton      *bom_check;
+  GtkSwitch           *bom_switch;
   GtkSpinner          *busy_spinner;
   GtkLabel            *count_label;
   GtkLabel            *error_label;
@@ -1045,7 +1045,7 @@ start_export (QmReportsPage   *self,
   job->db_path = g_strdup (get_db_path ());
   job->request = qm_report_request_copy (request);
   job->path = g_strdup (path);
-  job->bom = gtk_check_button_get_active (self->bom_check);
+  job->bom = gtk_switch_get_active (self->bom_switch);
 
   /* The preview of the same report is the file less its byte order mark. */
   self->export_total = 0;
@@ -1274,7 +1274,7 @@ qm_reports_page_class_init (QmReportsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QmReportsPage, day_box);
   gtk_widget_class_bind_template_child (widget_class, QmReportsPage, day_entry);
   gtk_widget_class_bind_template_child (widget_class, QmReportsPage, no_day_label);
-  gtk_widget_class_bind_template_child (widget_class, QmReportsPage, bom_check);
+  gtk_widget_class_bind_template_child (widget_class, QmReportsPage, bom_switch);
   gtk_widget_class_bind_template_child (widget_class, QmReportsPage, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, QmReportsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, QmReportsPage, error_label);
