@@ -167,7 +167,7 @@ qm_plan_explain_line (const QmPlanLine *line,
   if (warehouse_name == NULL || *warehouse_name == '\0')
     warehouse_name = line->warehouse_id;
   if (from_name == NULL || *from_name == '\0')
-    from_name = line->from_warehouse_id;
+    from_name = line->from_warehouse_id != NULL ? line->from_warehouse_id : "?";
 
   d = qm_plan_format_units (line->avg_daily_demand);
   sd = qm_plan_format_units (line->demand_sd);

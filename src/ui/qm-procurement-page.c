@@ -336,7 +336,8 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
       if (line->kind == QM_PLAN_LINE_TRANSFER)
         /* Translators: SKU, warehouse, source warehouse */
         name = g_strdup_printf (_("Explain %s in %s, transfer from %s"),
-                                line->sku, line->warehouse_id, line->from_warehouse_id);
+                                line->sku, line->warehouse_id,
+                                line->from_warehouse_id ? line->from_warehouse_id : "?");
       else
         /* Translators: SKU, warehouse */
         name = g_strdup_printf (_("Explain %s in %s"), line->sku, line->warehouse_id);
@@ -371,7 +372,8 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
       if (line->kind == QM_PLAN_LINE_TRANSFER)
         {
           /* Translators: a transfer's source warehouse, in a narrow column */
-          text = g_strdup_printf (_("From %s"), line->from_warehouse_id);
+          text = g_strdup_printf (_("From %s"),
+                                  line->from_warehouse_id ? line->from_warehouse_id : "?");
         }
       else
         text = qm_plan_explain_kind (line);
@@ -663,7 +665,9 @@ update_explanation (QmProcurementPage *self)
 
   if (line->kind == QM_PLAN_LINE_TRANSFER)
     /* Translators: %s is the warehouse a transfer comes from */
-    kind = g_strdup_printf (_("Transfer from %s"), warehouse_name (self, line->from_warehouse_id));
+    kind = g_strdup_printf (_("Transfer from %s"),
+                            line->from_warehouse_id ? warehouse_name (self, line->from_warehouse_id)
+                                                    : "?");
   else
     kind = qm_plan_explain_kind (line);
   if (line->name != NULL && *line->name != '\0')
@@ -1170,6 +1174,8 @@ update_orders (QmProcurementPage *self)
 
       /* A transfer is asked of the warehouse the units come from. */
       endpoint = line->kind == QM_PLAN_LINE_TRANSFER ? line->from_warehouse_id : line->warehouse_id;
+      if (endpoint == NULL)
+        endpoint = "?";
       to = line->kind == QM_PLAN_LINE_TRANSFER ? line->warehouse_id : NULL;
       key = g_strdup_printf ("%s\n%d\n%s", endpoint, (int) line->kind, to ? to : "");
 
