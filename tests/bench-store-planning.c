@@ -11,6 +11,12 @@
  * one run, each the best of three with a warm page cache.
  *
  *   bench-store-planning [N_SKUS [N_WAREHOUSES [N_MOVEMENTS]]]
+ *
+ * Filling the cache takes a minute; BENCH_CACHE=FILE keeps it (and reuses
+ * it when it exists). G_MESSAGES_DEBUG=qm-store prints the time of each
+ * phase of the plan (stock and listings, movements, engine, lines). Time
+ * it in an optimized build (-Dbuildtype=release): the default debug build
+ * is -O0.
  */
 
 #define G_LOG_DOMAIN "bench-store-planning"

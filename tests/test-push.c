@@ -521,8 +521,19 @@ test_crash (Fixture       *fixture,
   g_assert_cmpuint (before->len, >=, 2);
   g_assert_cmpuint (count_orders (before, NULL, QM_ORDER_STATE_PENDING), ==, before->len);
 
-  /* ...then the request is on its way and the warehouse holds it. */
-  g_usleep (700 * 1000);
+  /* ...then the request reaches the warehouse, which holds it (the latency
+   * fault is used up when a request takes it), and the CLI is killed. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      guint faults = 1;
+
+      sim_state (fixture, fixture->east_url, &faults);
+      if (faults == 0 || g_get_monotonic_time () > deadline)
+        break;
+      g_usleep (10 * 1000);
+    }
+  assert_fault_played (fixture);
   g_subprocess_force_exit (child);
   g_subprocess_wait (child, NULL, NULL);
   g_assert_true (g_subprocess_get_if_signaled (child));
@@ -728,6 +739,59 @@ test_unavailable (Fixture       *fixture,
                    east_before + count_orders (second, "WH-EAST", -1));
 }
 
+static gboolean
+cancel_later (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cancelled while the warehouse holds the first request: the push ends
+ * at once, the orders wait with their keys, and pushing again books each
+ * order once (the held one included). */
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(QmSync) sync = new_sync (fixture);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) orders = NULL;
+  gint64 id = sync_and_plan (fixture);
+  gint64 started, deadline;
+  Wait wait = { 0 };
+
+  qm_sync_set_timeout (sync, 20000);
+  set_fault (fixture, "{\"fault\": \"latency\", \"param\": 3000, \"count\": 1, "
+                      "\"path\": \"v1/purchase-orders\"}");
+  started = g_get_monotonic_time ();
+  qm_sync_push_plan_async (sync, id, "planner", cancellable, on_pushed, &wait);
+  g_timeout_add (500, cancel_later, cancellable);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&wait.error);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 2500 * 1000);
+
+  orders = orders_of (fixture, id);
+  g_assert_cmpuint (orders->len, >=, 2);
+  g_assert_cmpuint (count_orders (orders, NULL, QM_ORDER_STATE_PENDING), ==, orders->len);
+
+  /* the warehouse books the held request when its delay is over */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (booked_orders (fixture, fixture->east_url) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (100 * 1000);
+  g_assert_cmpint (booked_orders (fixture, fixture->east_url), ==, 1);
+
+  push (fixture, id, &wait);
+  g_assert_no_error (wait.error);
+  g_assert_true (wait.ok);
+  g_assert_cmpuint (wait.accepted, ==, orders->len);
+  g_assert_cmpint (booked_orders (fixture, fixture->east_url), ==,
+                   count_orders (orders, "WH-EAST", -1));
+  g_assert_cmpint (booked_orders (fixture, fixture->south_url), ==,
+                   count_orders (orders, "WH-SOUTH", -1));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -746,6 +810,7 @@ main (int   argc,
   ADD ("/push/crash", test_crash);
   ADD ("/push/rejected", test_rejected);
   ADD ("/push/unavailable", test_unavailable);
+  ADD ("/push/cancel", test_cancel);
 
 #undef ADD
 

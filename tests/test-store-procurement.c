@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "qm-error.h"
+#include "qm-report.h"
 #include "qm-store-procurement.h"
 
 typedef struct
@@ -407,6 +408,11 @@ test_generate (Fixture       *fixture,
   g_assert_cmpint (info->approved_total, ==, info->suggested_total);
   g_assert_cmpuint (info->n_capped, ==, 1);
   g_assert_cmpstr (info->created_by, ==, "planner");
+  g_assert_null (info->pushed_by);
+  g_assert_cmpstr (info->parameters, ==,
+                   "{\"today\":\"2026-03-11\",\"time_zone\":\"UTC\",\"window_days\":4,"
+                   "\"service_level\":0.95,\"z\":1.6448536269514724,\"eoq\":false,"
+                   "\"transfer_days_of_cover\":30}");
 
   audit = raw_query (fixture->path, "SELECT action || ' ' || object FROM audit "
                                     "WHERE action LIKE 'plan%' ORDER BY seq");
@@ -516,7 +522,7 @@ test_edit_approve_push (Fixture       *fixture,
   const QmPlanLine *line;
   const QmPlanOrder *order;
   gint64 id = generate (fixture);
-  gint64 entries = 0, bad = -1;
+  gint64 entries = 0, bad = -1, entries_extra = 0;
 
   /* a reason is required; quantities are whole and not negative */
   g_assert_false (qm_store_plan_set_quantity (fixture->store, id, "WH-A", "BOX",
@@ -672,6 +678,8 @@ test_edit_approve_push (Fixture       *fixture,
   g_clear_pointer (&info, qm_plan_info_free);
   info = qm_store_plan_get (fixture->store, id, &error);
   g_assert_cmpint (info->status, ==, QM_PLAN_STATUS_PUSHED);
+  g_assert_cmpstr (info->pushed_by, ==, "planner");
+  g_assert_nonnull (info->pushed_at);
 
   lines = qm_store_plan_get_lines (fixture->store, id, &error);
   g_assert_no_error (error);
@@ -728,21 +736,63 @@ test_edit_approve_push (Fixture       *fixture,
     g_assert_cmpint (line->suggested_quantity, ==, 18);
   }
 
+  /* a plan whose every approved quantity is 0 has nothing to send: it is
+   * pushed as soon as it is pushed */
+  {
+    g_autoptr(GPtrArray) lines3 = NULL;
+    g_autoptr(GPtrArray) none = NULL;
+    g_autoptr(QmPlanInfo) info3 = NULL;
+    gint64 id3 = generate (fixture);
+
+    lines3 = qm_store_plan_get_lines (fixture->store, id3, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < lines3->len; i++)
+      {
+        const QmPlanLine *l = g_ptr_array_index (lines3, i);
+
+        g_assert_true (qm_store_plan_set_quantity (fixture->store, id3, l->warehouse_id, l->sku,
+                                                   l->kind, 0, "Not this week", "planner",
+                                                   &error));
+        g_assert_no_error (error);
+      }
+    g_assert_true (qm_store_plan_approve (fixture->store, id3, "boss", &error));
+    none = qm_store_plan_prepare_push (fixture->store, id3, "planner", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (none->len, ==, 0);
+    info3 = qm_store_plan_get (fixture->store, id3, &error);
+    g_assert_cmpint (info3->status, ==, QM_PLAN_STATUS_PUSHED);
+    g_assert_cmpint (info3->approved_total, ==, 0);
+    entries_extra = 3 + lines3->len;  /* generate, the edits, approve, push */
+  }
+
   /* plans newest first */
   {
     g_autoptr(GPtrArray) plans = qm_store_plan_list (fixture->store, &error);
 
     g_assert_no_error (error);
-    g_assert_cmpuint (plans->len, ==, 2);
-    g_assert_cmpint (((QmPlanInfo *) plans->pdata[0])->id, ==, 2);
-    g_assert_cmpint (((QmPlanInfo *) plans->pdata[1])->status, ==, QM_PLAN_STATUS_PUSHED);
+    g_assert_cmpuint (plans->len, ==, 3);
+    g_assert_cmpint (((QmPlanInfo *) plans->pdata[0])->id, ==, 3);
+    g_assert_cmpint (((QmPlanInfo *) plans->pdata[2])->status, ==, QM_PLAN_STATUS_PUSHED);
+  }
+
+  /* removing an endpoint keeps the plans that involved it */
+  g_assert_true (qm_store_remove_warehouse (fixture->store, "WH-B", "admin", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) kept = qm_store_plan_get_lines (fixture->store, id, &error);
+
+    g_assert_no_error (error);
+    line = find_line (kept, "WH-B", "CUP", QM_PLAN_LINE_PURCHASE);
+    g_assert_nonnull (line);
+    g_assert_cmpint (line->order_state, ==, QM_ORDER_STATE_REJECTED);
+    entries_extra++;
   }
 
   g_assert_true (qm_store_audit_verify (fixture->store, &entries, &bad, &error));
   g_assert_no_error (error);
   /* 3 endpoint.add, planning.warehouse, 2 plan.generate, 2 plan.line.edit,
    * plan.approve, plan.push */
-  g_assert_cmpint (entries, ==, 10);
+  g_assert_cmpint (entries, ==, 10 + entries_extra);
 }
 
 /* Runs quartermaster-cli on the fixture's cache; returns its exit status. */
@@ -889,6 +939,93 @@ test_cli (Fixture       *fixture,
   g_unlink (csv_path);
 }
 
+/* The plan CSV's decimals: fixed digits, half up, a point in every locale. */
+static void
+test_format_fixed (void)
+{
+  static const struct { double value; guint digits; const char *text; } cases[] = {
+    { 6.006156235170057, 2, "6.01" },
+    { 16.006156235170057, 2, "16.01" },
+    { 5.0, 4, "5.0000" },
+    { 0.125, 2, "0.13" },       /* exactly half: up */
+    { 0.124999, 2, "0.12" },
+    { 2.5, 0, "3" },
+    { 0.00005, 4, "0.0001" },
+    { 1234567.891, 2, "1234567.89" },
+    { 0.0, 2, "0.00" },
+    { -1.0, 2, "0.00" },        /* never negative */
+    { INFINITY, 2, "0.00" },
+    { NAN, 4, "0.0000" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = qm_report_format_fixed (cases[i].value, cases[i].digits);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+/* An accepted transfer that has not left yet is promised stock: the source
+ * no longer counts it. WH-C sends 90 of its 100 LAMPs to WH-A; the next
+ * plan sees 10 at WH-C (S = 1 * 14 = 14: it needs 4) until the goods
+ * leave. */
+static void
+test_committed_transfer (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) orders = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  const QmPlanLine *line;
+  const QmPlanOrder *transfer = NULL;
+  gint64 id = generate (fixture);
+
+  g_assert_true (qm_store_plan_set_quantity (fixture->store, id, "WH-A", "LAMP",
+                                             QM_PLAN_LINE_TRANSFER, 90, "Clear WH-C",
+                                             "planner", &error));
+  g_assert_no_error (error);
+  g_assert_true (qm_store_plan_approve (fixture->store, id, "boss", &error));
+  orders = qm_store_plan_prepare_push (fixture->store, id, "planner", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < orders->len; i++)
+    if (((QmPlanOrder *) orders->pdata[i])->kind == QM_PLAN_LINE_TRANSFER)
+      transfer = orders->pdata[i];
+  g_assert_nonnull (transfer);
+  g_assert_true (qm_store_plan_record_push (fixture->store, transfer->idempotency_key,
+                                            QM_ORDER_STATE_ACCEPTED, "TR-C-9", NULL, &error));
+  g_assert_no_error (error);
+
+  lines = qm_store_plan_get_lines (fixture->store, generate (fixture), &error);
+  g_assert_no_error (error);
+  line = find_line (lines, "WH-C", "LAMP", QM_PLAN_LINE_PURCHASE);
+  g_assert_nonnull (line);
+  g_assert_cmpint (line->qualified, ==, 10);
+  g_assert_cmpint (line->on_hand, ==, 10);
+  g_assert_cmpint (line->suggested_quantity, ==, 4);
+  line = find_line (lines, "WH-A", "LAMP", QM_PLAN_LINE_PURCHASE);
+  g_assert_null (line);   /* 90 on order */
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  /* 88 have left (and WH-C's snapshot says so): 2 still promised, 10 held */
+  {
+    static const Mv shipped[] = {
+      { "2026-03-11T09:00:00Z", "transfer_out", "LAMP", 88, "TR-C-9" },
+    };
+    static const QmStockItem c_stock[] = { { "LAMP", "qualified", 12 } };
+
+    add_movements (fixture->store, "WH-C", shipped, G_N_ELEMENTS (shipped));
+    qm_store_replace_snapshot (fixture->store, "WH-C", 6, c_stock, 1, &error);
+    g_assert_no_error (error);
+  }
+  lines = qm_store_plan_get_lines (fixture->store, generate (fixture), &error);
+  g_assert_no_error (error);
+  line = find_line (lines, "WH-C", "LAMP", QM_PLAN_LINE_PURCHASE);
+  g_assert_nonnull (line);
+  g_assert_cmpint (line->qualified, ==, 10);
+  g_assert_cmpint (line->suggested_quantity, ==, 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -900,7 +1037,9 @@ main (int   argc,
   ADD ("/procurement/settings", test_settings);
   ADD ("/procurement/edit-approve-push", test_edit_approve_push);
   ADD ("/procurement/cli", test_cli);
+  ADD ("/procurement/committed-transfer", test_committed_transfer);
   g_test_add_func ("/procurement/no-warehouse", test_no_warehouse);
+  g_test_add_func ("/procurement/format-fixed", test_format_fixed);
 #undef ADD
 
   return g_test_run ();

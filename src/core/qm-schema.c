@@ -315,9 +315,12 @@ static const char migration_5[] =
  * reorder_point) for anyone reading the table raw; the exact figures the
  * engine computed are in the REAL columns *_exact (days_of_cover is NULL
  * when there is no demand: infinite cover). Its version 2 columns
- * idempotency_key and push_status stay unused: a line belongs to the order
- * with its plan, kind, endpoint (the line's warehouse for a purchase, its
- * source for a transfer) and destination, and the key is the order's. */
+ * idempotency_key (no longer UNIQUE) and push_status stay unused: a line
+ * belongs to the order with its plan, kind, endpoint (the line's warehouse
+ * for a purchase, its source for a transfer) and destination, and the key
+ * is the order's.
+ * Lines and orders name warehouses without a foreign key, so removing an
+ * endpoint keeps the plans that involved it. */
 static const char migration_6[] =
   "ALTER TABLE warehouse ADD COLUMN lead_time_days INTEGER NOT NULL DEFAULT 7\n"
   "  CHECK (lead_time_days BETWEEN 0 AND 3660);\n"
@@ -330,18 +333,52 @@ static const char migration_6[] =
   ") WITHOUT ROWID;\n"
   "ALTER TABLE procurement_plan ADD COLUMN pushed_at TEXT;\n"
   "ALTER TABLE procurement_plan ADD COLUMN pushed_by TEXT;\n"
-  "ALTER TABLE procurement_line ADD COLUMN qualified INTEGER NOT NULL DEFAULT 0;\n"
-  "ALTER TABLE procurement_line ADD COLUMN avg_daily_demand_exact REAL NOT NULL DEFAULT 0;\n"
-  "ALTER TABLE procurement_line ADD COLUMN demand_sd_exact REAL NOT NULL DEFAULT 0;\n"
-  "ALTER TABLE procurement_line ADD COLUMN safety_stock_exact REAL NOT NULL DEFAULT 0;\n"
-  "ALTER TABLE procurement_line ADD COLUMN reorder_point_exact REAL NOT NULL DEFAULT 0;\n"
-  "ALTER TABLE procurement_line ADD COLUMN order_up_to_exact REAL NOT NULL DEFAULT 0;\n"
-  "ALTER TABLE procurement_line ADD COLUMN days_of_cover REAL;\n"
-  "ALTER TABLE procurement_line ADD COLUMN lead_time_days INTEGER NOT NULL DEFAULT 0;\n"
-  "ALTER TABLE procurement_line ADD COLUMN review_period_days INTEGER NOT NULL DEFAULT 0;\n"
-  "ALTER TABLE procurement_line ADD COLUMN pack_size INTEGER NOT NULL DEFAULT 1;\n"
-  "ALTER TABLE procurement_line ADD COLUMN suggested_uncapped INTEGER NOT NULL DEFAULT 0;\n"
-  "ALTER TABLE procurement_line ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;\n"
+  /* Rebuilt: the new columns, and no foreign key to warehouse any more (a
+   * plan is a record of what was decided: removing an endpoint keeps it). */
+  "CREATE TABLE procurement_line_v6 (\n"
+  "  plan_id                INTEGER NOT NULL REFERENCES procurement_plan (id) ON DELETE CASCADE,\n"
+  "  warehouse_id           TEXT NOT NULL,\n"
+  "  sku                    TEXT NOT NULL,\n"
+  "  kind                   TEXT NOT NULL DEFAULT 'purchase' CHECK (kind IN ('purchase', 'transfer')),\n"
+  "  from_warehouse_id      TEXT,\n"
+  "  on_hand                INTEGER NOT NULL,\n"
+  "  on_order               INTEGER NOT NULL,\n"
+  "  avg_daily_demand       INTEGER NOT NULL,\n"
+  "  demand_sd              INTEGER NOT NULL,\n"
+  "  safety_stock           INTEGER NOT NULL,\n"
+  "  reorder_point          INTEGER NOT NULL,\n"
+  "  suggested_quantity     INTEGER NOT NULL CHECK (suggested_quantity >= 0),\n"
+  "  approved_quantity      INTEGER CHECK (approved_quantity >= 0),\n"
+  "  capacity_capped        INTEGER NOT NULL DEFAULT 0 CHECK (capacity_capped IN (0, 1)),\n"
+  "  edit_reason            TEXT,\n"
+  "  idempotency_key        TEXT,\n"
+  "  push_status            TEXT,\n"
+  "  qualified              INTEGER NOT NULL DEFAULT 0,\n"
+  "  avg_daily_demand_exact REAL NOT NULL DEFAULT 0,\n"
+  "  demand_sd_exact        REAL NOT NULL DEFAULT 0,\n"
+  "  safety_stock_exact     REAL NOT NULL DEFAULT 0,\n"
+  "  reorder_point_exact    REAL NOT NULL DEFAULT 0,\n"
+  "  order_up_to_exact      REAL NOT NULL DEFAULT 0,\n"
+  "  days_of_cover          REAL,\n"
+  "  lead_time_days         INTEGER NOT NULL DEFAULT 0,\n"
+  "  review_period_days     INTEGER NOT NULL DEFAULT 0,\n"
+  "  pack_size              INTEGER NOT NULL DEFAULT 1,\n"
+  "  suggested_uncapped     INTEGER NOT NULL DEFAULT 0,\n"
+  "  flags                  INTEGER NOT NULL DEFAULT 0,\n"
+  "  PRIMARY KEY (plan_id, warehouse_id, sku, kind)\n"
+  ") WITHOUT ROWID;\n"
+  "INSERT INTO procurement_line_v6 (plan_id, warehouse_id, sku, kind, from_warehouse_id,\n"
+  "    on_hand, on_order, avg_daily_demand, demand_sd, safety_stock, reorder_point,\n"
+  "    suggested_quantity, approved_quantity, capacity_capped, edit_reason, idempotency_key,\n"
+  "    push_status, avg_daily_demand_exact, demand_sd_exact, safety_stock_exact,\n"
+  "    reorder_point_exact, suggested_uncapped)\n"
+  "  SELECT plan_id, warehouse_id, sku, kind, from_warehouse_id, on_hand, on_order,\n"
+  "    avg_daily_demand, demand_sd, safety_stock, reorder_point, suggested_quantity,\n"
+  "    approved_quantity, capacity_capped, edit_reason, idempotency_key, push_status,\n"
+  "    avg_daily_demand, demand_sd, safety_stock, reorder_point, suggested_quantity\n"
+  "  FROM procurement_line;\n"
+  "DROP TABLE procurement_line;\n"
+  "ALTER TABLE procurement_line_v6 RENAME TO procurement_line;\n"
   "CREATE TABLE procurement_order (\n"
   "  id              INTEGER PRIMARY KEY,\n"
   "  plan_id         INTEGER NOT NULL REFERENCES procurement_plan (id) ON DELETE CASCADE,\n"

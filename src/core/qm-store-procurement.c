@@ -17,7 +17,10 @@
  *  - what is on order: the approved quantities of orders a warehouse
  *    ACCEPTED, less the purchase_inbound (purchases) or transfer_in
  *    (transfers) movements at the receiving warehouse whose reference is
- *    the warehouse's order id, per order line and never below 0;
+ *    the warehouse's order id, per order line and never below 0; and what
+ *    accepted transfers have still to take out of their source (approved
+ *    less its transfer_out movements with that reference), which no longer
+ *    counts as the source's qualified stock;
  *  - the raw movements, streamed once in the table's own order into the
  *    demand accumulator (sales_outbound and customer_return) while noting
  *    each cell's first day (its earliest movement of any kind): no GROUP BY,
@@ -61,6 +64,9 @@ qm_plan_info_free (QmPlanInfo *info)
   g_free (info->created_by);
   g_free (info->approved_at);
   g_free (info->approved_by);
+  g_free (info->pushed_at);
+  g_free (info->pushed_by);
+  g_free (info->parameters);
   g_free (info);
 }
 
@@ -195,15 +201,6 @@ add_member_int (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, name);
   json_builder_add_int_value (builder, value);
-}
-
-static void
-add_member_double (JsonBuilder *builder,
-                   const char  *name,
-                   double       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_double_value (builder, value);
 }
 
 static char *
@@ -497,8 +494,9 @@ qm_store_get_sku_planning (QmStore     *self,
  * looks up every row's SKU straight from SQLite's buffer, without a copy. */
 typedef struct
 {
-  guint32 hash;
-  guint32 index;     /* index + 1; 0 = empty */
+  const char *key;   /* NUL-terminated, in Input.strings */
+  guint32     hash;
+  guint32     index; /* index + 1; 0 = empty */
 } SkuSlot;
 
 typedef struct
@@ -517,7 +515,10 @@ typedef struct
   GArray          *sku_hashes;   /* guint32 */
   SkuMap           sku_map;
   GArray          *cells;        /* QmPlanCell, n_skus * n_wh */
-  GArray          *first_day;    /* gint32 per cell: its earliest movement */
+  GArray          *first_day;    /* gint32 per cell: its earliest movement in
+                                  * or after the window */
+  GArray          *old;          /* guint64 words: a bit per cell moved before
+                                  * the window (then first_day does not matter) */
   guint            n_wh;
   GTimeZone       *tz;           /* NULL = UTC */
 } Input;
@@ -536,6 +537,7 @@ input_clear (Input *in)
   g_clear_pointer (&in->sku_map.slots, g_free);
   g_clear_pointer (&in->cells, g_array_unref);
   g_clear_pointer (&in->first_day, g_array_unref);
+  g_clear_pointer (&in->old, g_array_unref);
   g_clear_pointer (&in->tz, g_time_zone_unref);
 }
 
@@ -569,21 +571,17 @@ sku_lookup_len (Input      *in,
                 gsize       len,
                 guint32     hash)
 {
+  const SkuSlot *slots = in->sku_map.slots;
   gsize i;
 
-  if (in->sku_map.slots == NULL)
+  if (slots == NULL)
     return -1;
 
-  for (i = hash & in->sku_map.mask; in->sku_map.slots[i].index != 0;
-       i = (i + 1) & in->sku_map.mask)
-    {
-      guint32 index = in->sku_map.slots[i].index - 1;
-
-      if (in->sku_map.slots[i].hash == hash &&
-          g_array_index (in->sku_lengths, guint32, index) == len &&
-          memcmp (g_array_index (in->skus, QmPlanSku, index).sku, sku, len) == 0)
-        return (int) index;
-    }
+  /* A hit costs the slot and the key: nothing else is touched. */
+  for (i = hash & in->sku_map.mask; slots[i].index != 0; i = (i + 1) & in->sku_map.mask)
+    if (slots[i].hash == hash && strncmp (slots[i].key, sku, len) == 0 &&
+        slots[i].key[len] == '\0')
+      return (int) slots[i].index - 1;
 
   return -1;
 }
@@ -609,6 +607,7 @@ sku_map_place (Input   *in,
 
   while (in->sku_map.slots[i].index != 0)
     i = (i + 1) & in->sku_map.mask;
+  in->sku_map.slots[i].key = g_array_index (in->skus, QmPlanSku, index).sku;
   in->sku_map.slots[i].hash = hash;
   in->sku_map.slots[i].index = index + 1;
 }
@@ -653,11 +652,13 @@ sku_intern_len (Input      *in,
   else
     sku_map_place (in, index32);
 
-  old_cells = in->cells->len;
-  g_array_set_size (in->cells, old_cells + in->n_wh);
+  old_cells = (gsize) index32 * in->n_wh;
+  if (in->cells != NULL)
+    g_array_set_size (in->cells, old_cells + in->n_wh);
   g_array_set_size (in->first_day, old_cells + in->n_wh);
-  for (gsize c = old_cells; c < in->cells->len; c++)
+  for (gsize c = old_cells; c < old_cells + in->n_wh; c++)
     g_array_index (in->first_day, gint32, c) = NO_DAY;
+  g_array_set_size (in->old, (old_cells + in->n_wh + 63) / 64);   /* new words are zeroed */
 
   return (int) index32;
 }
@@ -748,7 +749,18 @@ read_products_and_stock (QmStore  *self,
           memcmp (g_array_index (in->skus, QmPlanSku, s).sku, sku, len) != 0)
         s = sku_intern_len (in, sku, len);
 
-      w = wh_lookup (in, (const char *) sqlite3_column_text (stock, 1));
+      /* Within a SKU the warehouses come in id order, as they are indexed:
+       * try the next one before looking it up. */
+      {
+        const char *wh_id = (const char *) sqlite3_column_text (stock, 1);
+        int next = w + 1 < (int) in->n_wh ? w + 1 : 0;
+
+        if (wh_id != NULL &&
+            strcmp (wh_id, g_array_index (in->warehouses, QmPlanWarehouse, next).id) == 0)
+          w = next;
+        else
+          w = wh_lookup (in, wh_id);
+      }
       if (w < 0)
         continue;
       cell = cell_at (in, s, w);
@@ -766,17 +778,35 @@ read_products_and_stock (QmStore  *self,
     return FALSE;
 
   w = -1;
+  s = -1;
   while ((rc = sqlite3_step (products)) == SQLITE_ROW)
     {
       const char *wh_id = (const char *) sqlite3_column_text (products, 0);
 
       if (w < 0 || wh_id == NULL ||
           strcmp (wh_id, g_array_index (in->warehouses, QmPlanWarehouse, w).id) != 0)
-        w = wh_lookup (in, wh_id);
+        {
+          w = wh_lookup (in, wh_id);
+          s = -1;
+        }
       if (w < 0)
         continue;
-      s = sku_intern_len (in, (const char *) sqlite3_column_text (products, 1),
-                          (gsize) sqlite3_column_bytes (products, 1));
+      /* Within a warehouse the SKUs come sorted, and the SKUs met in the
+       * stock were indexed in that order: try the next few first. */
+      {
+        const char *sku = (const char *) sqlite3_column_text (products, 1);
+        gsize len = (gsize) sqlite3_column_bytes (products, 1);
+        int found = -1;
+
+        for (int k = s + 1; sku != NULL && k >= 0 && k <= s + 3 && k < (int) in->skus->len; k++)
+          if (g_array_index (in->sku_lengths, guint32, k) == len &&
+              memcmp (g_array_index (in->skus, QmPlanSku, k).sku, sku, len) == 0)
+            {
+              found = k;
+              break;
+            }
+        s = found >= 0 ? found : sku_intern_len (in, sku, len);
+      }
       if (s >= 0)
         cell_at (in, s, w)->pack_size = sqlite3_column_int64 (products, 2);
     }
@@ -829,6 +859,51 @@ static const char on_order_sql[] =
   "    OR (o.kind = 'transfer' AND l.from_warehouse_id = o.warehouse_id"
   "        AND l.warehouse_id = o.to_warehouse_id)) "
   "WHERE o.state = 'accepted' AND o.order_id IS NOT NULL AND l.approved_quantity > 0";
+
+/* What accepted transfers still have to take out of their source: that
+ * stock is promised and no longer counts as the source's. */
+static const char committed_out_sql[] =
+  "SELECT o.warehouse_id, l.sku, l.approved_quantity - COALESCE ("
+  "    (SELECT SUM (m.quantity) FROM movement m"
+  "     WHERE m.warehouse_id = o.warehouse_id AND m.sku = l.sku AND m.kind = 'transfer_out'"
+  "       AND m.reference = o.order_id AND m.quarantine_reason IS NULL), 0) "
+  "FROM procurement_order o JOIN procurement_line l"
+  "  ON l.plan_id = o.plan_id AND l.kind = 'transfer' AND l.from_warehouse_id = o.warehouse_id"
+  "  AND l.warehouse_id = o.to_warehouse_id "
+  "WHERE o.kind = 'transfer' AND o.state = 'accepted' AND o.order_id IS NOT NULL"
+  "  AND l.approved_quantity > 0";
+
+static gboolean
+read_committed_out (QmStore  *self,
+                    Input    *in,
+                    GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = qm_store_prepare (self, committed_out_sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int w = wh_lookup (in, (const char *) sqlite3_column_text (stmt, 0));
+      gint64 open = sqlite3_column_int64 (stmt, 2);
+      QmPlanCell *cell;
+      int s;
+
+      if (w < 0 || open <= 0)
+        continue;
+      s = sku_intern (in, (const char *) sqlite3_column_text (stmt, 1));
+      if (s < 0)
+        continue;
+      cell = cell_at (in, s, w);
+      cell->qualified = MAX (0, cell->qualified - open);
+    }
+  if (rc != SQLITE_DONE)
+    return qm_store_set_error (self, rc, _("Could not read what is on order"), error);
+
+  return TRUE;
+}
 
 static gboolean
 read_on_order (QmStore  *self,
@@ -955,36 +1030,49 @@ typedef struct
   gint64  quantity;   /* + sold, - returned */
 } WindowEvent;
 
-/* Streams the movements once, in the table's own order: each cell's first
- * day, and the sales and returns of the window. SKUs not met before are
- * added on the way. Then the accumulator is filled. */
-static QmPlanDemand *
-read_demand (QmStore             *self,
-             Input               *in,
-             gint64               today,
-             int                  window_days,
-             QmPlanProgressFunc   progress,
-             gpointer             progress_data,
-             GCancellable        *cancellable,
-             GError             **error)
+/* The movement scan: it has its own SKU map (it may run in a thread of
+ * its own while the stock is read), merged into the plan's afterwards. */
+typedef struct
 {
+  Input          loc;         /* warehouses shared (read only), SKUs its own */
+  GArray        *events;      /* WindowEvent, cells of loc */
+  gint64         today;
+  int            window_days;
+  char          *path;        /* the cache, for a connection of its own */
+  GCancellable  *cancellable;
+  GError        *error;
+  gboolean       not_started; /* the thread could not open the cache */
+} Scan;
+
+static void
+scan_clear (Scan *scan)
+{
+  /* the warehouses, their index and the time zone belong to the plan's Input */
+  scan->loc.warehouses = NULL;
+  scan->loc.wh_index = NULL;
+  scan->loc.tz = NULL;
+  input_clear (&scan->loc);
+  g_clear_pointer (&scan->events, g_array_unref);
+  g_clear_pointer (&scan->path, g_free);
+  g_clear_error (&scan->error);
+}
+
+/* Streams the movements once, in the table's own order: each cell's first
+ * day (or that it moved before the window), and the sales and returns of
+ * the window. No allocation per row. */
+static gboolean
+scan_movements (Scan    *scan,
+                sqlite3 *db)
+{
+  Input *in = &scan->loc;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GArray) events = g_array_sized_new (FALSE, FALSE, sizeof (WindowEvent), 65536);
-  g_autoptr(QmPlanDemand) demand = NULL;
-  gint64 total = 0, done = 0, first = today - window_days;
+  gint64 today = scan->today, first = scan->today - scan->window_days, done = 0;
   int rc, w = -1;
 
-  stmt = qm_store_prepare (self, "SELECT COALESCE (SUM (cursor_seq), 0) FROM sync_state", error);
-  if (stmt == NULL)
-    return NULL;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    total = sqlite3_column_int64 (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  stmt = qm_store_prepare (self, "SELECT warehouse_id, sku, at, kind, quantity FROM movement "
-                                 "WHERE quarantine_reason IS NULL", error);
-  if (stmt == NULL)
-    return NULL;
+  rc = sqlite3_prepare_v2 (db, "SELECT warehouse_id, sku, at, kind, quantity FROM movement "
+                               "WHERE quarantine_reason IS NULL", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    goto failed;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -997,13 +1085,9 @@ read_demand (QmStore             *self,
       gsize cell, len;
       int s;
 
-      if (G_UNLIKELY (++done % PROGRESS_EVERY == 0))
-        {
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return NULL;
-          if (progress != NULL && total > 0)
-            progress (0.1 + 0.6 * MIN (1.0, (double) done / total), progress_data);
-        }
+      if (G_UNLIKELY (++done % PROGRESS_EVERY == 0) &&
+          g_cancellable_set_error_if_cancelled (scan->cancellable, &scan->error))
+        return FALSE;
 
       /* Rows come in warehouse order: look the warehouse up on change. */
       if (G_UNLIKELY (w < 0 || wh_id == NULL ||
@@ -1025,11 +1109,20 @@ read_demand (QmStore             *self,
         s = sku_intern_len (in, sku, len);
 
       cell = (gsize) s * in->n_wh + (gsize) w;
+
+      /* Most of a long ledger is older than the window: a bit in a small
+       * array (that stays in the CPU's cache) says so. */
+      if (day < first)
+        {
+          ((guint64 *) (gpointer) in->old->data)[cell / 64] |= G_GUINT64_CONSTANT (1) << (cell % 64);
+          continue;
+        }
+
       first_day = &g_array_index (in->first_day, gint32, cell);
       if (day < *first_day)
         *first_day = (gint32) day;
 
-      if (day < first || day >= today)
+      if (day >= today)
         continue;
 
       kind = (const char *) sqlite3_column_text (stmt, 3);
@@ -1042,40 +1135,114 @@ read_demand (QmStore             *self,
       else
         continue;
 
-      ev.cell = (guint32) cell;
+      ev.cell = (guint32) MIN (cell, G_MAXUINT32);
       ev.day = (gint32) day;
-      g_array_append_val (events, ev);
+      g_array_append_val (scan->events, ev);
     }
-  if (rc != SQLITE_DONE)
+  if (rc == SQLITE_DONE)
+    return TRUE;
+
+failed:
+  g_set_error (&scan->error, QM_ERROR, rc == SQLITE_BUSY ? QM_ERROR_BUSY : QM_ERROR_FAILED,
+               _("Could not read the movements: %s"), sqlite3_errstr (rc));
+  return FALSE;
+}
+
+/* In a thread of its own, on a read-only connection of its own. The plan's
+ * transaction holds the write lock, so nothing can be committed between
+ * its first read and this one: both see the same state of the cache. */
+static gpointer
+scan_thread (gpointer data)
+{
+  Scan *scan = data;
+  g_autoptr(sqlite3) db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (scan->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
     {
-      qm_store_set_error (self, rc, _("Could not read the movements"), error);
+      sqlite3_busy_timeout (db, 30000);
+      rc = sqlite3_exec (db, "PRAGMA cache_size = -16384; BEGIN", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
+    {
+      /* the plan's own connection scans instead */
+      g_debug ("plan: no second connection (%s); scanning the ledger after the stock",
+               sqlite3_errstr (rc));
+      scan->not_started = TRUE;
       return NULL;
     }
 
+  scan_movements (scan, db);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  return NULL;
+}
+
+static void
+scan_init (Scan         *scan,
+           Input        *in,
+           gint64        today,
+           int           window_days,
+           GCancellable *cancellable)
+{
+  memset (scan, 0, sizeof *scan);
+  scan->loc.strings = g_string_chunk_new (64 * 1024);
+  scan->loc.warehouses = in->warehouses;
+  scan->loc.wh_index = in->wh_index;
+  scan->loc.skus = g_array_new (FALSE, TRUE, sizeof (QmPlanSku));
+  scan->loc.sku_lengths = g_array_new (FALSE, FALSE, sizeof (guint32));
+  scan->loc.sku_hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
+  scan->loc.first_day = g_array_new (FALSE, FALSE, sizeof (gint32));
+  scan->loc.old = g_array_new (FALSE, TRUE, sizeof (guint64));
+  scan->loc.n_wh = in->n_wh;
+  scan->loc.tz = in->tz;
+  scan->events = g_array_sized_new (FALSE, FALSE, sizeof (WindowEvent), 65536);
+  scan->today = today;
+  scan->window_days = window_days;
+  scan->cancellable = cancellable;
+}
+
+/* The scan's SKUs into the plan's, then its findings into the accumulator. */
+static QmPlanDemand *
+merge_scan (Input    *in,
+            Scan     *scan,
+            GError  **error)
+{
+  Input *loc = &scan->loc;
+  g_autofree guint32 *to_plan = g_new (guint32, MAX (loc->skus->len, 1));
+  g_autoptr(QmPlanDemand) demand = NULL;
+
+  for (guint ls = 0; ls < loc->skus->len; ls++)
+    to_plan[ls] = (guint32) sku_intern_len (in, g_array_index (loc->skus, QmPlanSku, ls).sku,
+                                            g_array_index (loc->sku_lengths, guint32, ls));
+
   if ((guint64) in->skus->len * in->n_wh > G_MAXUINT32 ||
-      (demand = qm_plan_demand_new (in->skus->len, in->n_wh, today, window_days)) == NULL)
+      (demand = qm_plan_demand_new (in->skus->len, in->n_wh, scan->today,
+                                    scan->window_days)) == NULL)
     {
       g_set_error_literal (error, QM_ERROR, QM_ERROR_INVALID_INPUT,
                            _("Too many SKUs and warehouses to plan in one go"));
       return NULL;
     }
 
-  for (guint i = 0; i < events->len; i++)
+  for (guint i = 0; i < scan->events->len; i++)
     {
-      const WindowEvent *ev = &g_array_index (events, WindowEvent, i);
+      const WindowEvent *ev = &g_array_index (scan->events, WindowEvent, i);
 
-      qm_plan_demand_add (demand, ev->cell / in->n_wh, ev->cell % in->n_wh, ev->day,
+      qm_plan_demand_add (demand, to_plan[ev->cell / in->n_wh], ev->cell % in->n_wh, ev->day,
                           ev->quantity >= 0 ? QM_MOVEMENT_SALES_OUTBOUND
                                             : QM_MOVEMENT_CUSTOMER_RETURN,
                           ev->quantity >= 0 ? ev->quantity : -ev->quantity);
     }
 
-  for (gsize i = 0; i < in->first_day->len; i++)
+  /* A cell seen before the window has a full history, as if never noted. */
+  for (gsize i = 0; i < loc->first_day->len; i++)
     {
-      gint32 day = g_array_index (in->first_day, gint32, i);
+      gint32 day = g_array_index (loc->first_day, gint32, i);
+      gboolean older = (g_array_index (loc->old, guint64, i / 64) >> (i % 64)) & 1;
 
-      if (day != NO_DAY)
-        qm_plan_demand_note_first_day (demand, (guint) (i / in->n_wh), (guint) (i % in->n_wh),
+      if (day != NO_DAY && !older)
+        qm_plan_demand_note_first_day (demand, to_plan[i / in->n_wh], (guint) (i % in->n_wh),
                                        day);
     }
 
@@ -1147,33 +1314,74 @@ check_options (const QmPlanOptions  *options,
   return TRUE;
 }
 
+/* JSON text of a string (escaped as JSON requires). */
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *quoted = NULL;
+
+  json_node_set_string (node, text);
+  json_generator_set_root (generator, node);
+  quoted = json_generator_to_data (generator, NULL);
+  g_string_append (out, quoted);
+}
+
+/* Numbers in their shortest exact form ("0.95", not "0.94999999999999996"),
+ * so the record reads as the planner gave it. */
+static void
+append_json_double (GString *out,
+                    double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    value = 0.0;
+
+  /* the fewest significant digits that read back as the same double */
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buffer, sizeof buffer, format, value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        break;
+    }
+  g_string_append (out, buffer);
+}
+
 static char *
 parameters_json (const QmPlanOptions *options,
                  gint64               today,
                  double               z)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GString) out = g_string_new ("{\"today\":");
   g_autofree char *today_text = day_to_text (today);
   const QmPlanParams *p = &options->params;
 
-  json_builder_begin_object (builder);
-  add_member_string (builder, "today", today_text);
-  add_member_string (builder, "time_zone",
-                     options->time_zone != NULL && *options->time_zone ? options->time_zone : "UTC");
-  add_member_int (builder, "window_days", p->window_days);
-  add_member_double (builder, "service_level", p->service_level);
-  add_member_double (builder, "z", z);
-  json_builder_set_member_name (builder, "eoq");
-  json_builder_add_boolean_value (builder, p->eoq);
+  append_json_string (out, today_text);
+  g_string_append (out, ",\"time_zone\":");
+  append_json_string (out, options->time_zone != NULL && *options->time_zone
+                           ? options->time_zone : "UTC");
+  g_string_append_printf (out, ",\"window_days\":%d,\"service_level\":", p->window_days);
+  append_json_double (out, p->service_level);
+  g_string_append (out, ",\"z\":");
+  append_json_double (out, z);
+  g_string_append_printf (out, ",\"eoq\":%s", p->eoq ? "true" : "false");
   if (p->eoq)
     {
-      add_member_int (builder, "ordering_cost_e4", p->ordering_cost_e4);
-      add_member_double (builder, "holding_rate", p->holding_rate);
+      g_string_append_printf (out, ",\"ordering_cost_e4\":%" G_GINT64_FORMAT ",\"holding_rate\":",
+                              p->ordering_cost_e4);
+      append_json_double (out, p->holding_rate);
     }
-  add_member_double (builder, "transfer_days_of_cover", p->transfer_days_of_cover);
-  json_builder_end_object (builder);
+  g_string_append (out, ",\"transfer_days_of_cover\":");
+  append_json_double (out, p->transfer_days_of_cover);
+  g_string_append_c (out, '}');
 
-  return builder_to_json (builder);
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 static const char insert_line_sql[] =
@@ -1247,6 +1455,24 @@ insert_line (QmStore         *self,
   return step_done (self, stmt, _("Could not save the plan"), error);
 }
 
+typedef struct
+{
+  guint32 warehouse;
+  guint32 rank;      /* the SKU's place in bytewise order */
+  guint32 row;
+} LineKey;
+
+static gint
+compare_line_keys (gconstpointer a,
+                   gconstpointer b)
+{
+  const LineKey *x = a, *y = b;
+
+  if (x->warehouse != y->warehouse)
+    return x->warehouse < y->warehouse ? -1 : 1;
+  return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
 static gint
 compare_sku_index (gconstpointer a,
                    gconstpointer b,
@@ -1281,15 +1507,20 @@ qm_store_plan_generate (QmStore             *self,
   g_autofree QmPlanDemandStats *stats = NULL;
   g_autoptr(QmPlanResult) result = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
   g_autofree char *parameters = NULL;
   g_autofree char *created_at = now_text ();
   g_autofree char *after = NULL;
   g_autofree char *object = NULL;
   QmPlanInput input = { 0 };
   gint64 today = 0, plan_id = 0, suggested_total = 0, t0;
+  Scan scan = { 0 };
+  GThread *scan_worker = NULL;
+  gboolean scan_started = FALSE;
+  gboolean ok;
   guint n_lines = 0, n_capped = 0, n_transfers = 0;
   g_autofree guint *order = NULL;
+  g_autofree guint *rank = NULL;
+  g_autoptr(GArray) keys = NULL;
 
   g_return_val_if_fail (QM_IS_STORE (self), 0);
 
@@ -1310,6 +1541,7 @@ qm_store_plan_generate (QmStore             *self,
   in.sku_hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
   in.cells = g_array_new (FALSE, TRUE, sizeof (QmPlanCell));
   in.first_day = g_array_new (FALSE, FALSE, sizeof (gint32));
+  in.old = g_array_new (FALSE, TRUE, sizeof (guint64));
 
   if (progress != NULL)
     progress (0.0, progress_data);
@@ -1322,24 +1554,53 @@ qm_store_plan_generate (QmStore             *self,
     goto out;
 
   t0 = g_get_monotonic_time ();
-  if (!read_warehouses (self, &in, error) ||
-      !read_products_and_stock (self, &in, error) ||
-      !read_on_order (self, &in, error))
+  if (!read_warehouses (self, &in, error))
     goto fail;
+
+  /* The ledger is scanned in a second thread while this one reads the
+   * stock, listings and orders (a cache without a file name, or a thread
+   * that cannot start, scans here after them). */
+  scan_init (&scan, &in, today, options->params.window_days, cancellable);
+  {
+    const char *path = sqlite3_db_filename (qm_store_get_db (self), "main");
+
+    if (path != NULL && *path != '\0')
+      {
+        scan.path = g_strdup (path);
+        scan_worker = g_thread_try_new ("qm-plan-scan", scan_thread, &scan, NULL);
+        scan_started = scan_worker != NULL;
+      }
+  }
+
+  ok = read_products_and_stock (self, &in, error) &&
+       read_on_order (self, &in, error) &&
+       read_committed_out (self, &in, error);
   g_debug ("plan: products and stock of %u SKUs read in %.3f s", in.skus->len,
            (g_get_monotonic_time () - t0) / 1e6);
+
+  if (scan_worker != NULL)
+    g_thread_join (g_steal_pointer (&scan_worker));
+  if (ok && (scan.path == NULL || scan.not_started || !scan_started))
+    scan_movements (&scan, qm_store_get_db (self));
+  if (!ok)
+    goto fail;
+  if (scan.error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&scan.error));
+      goto fail;
+    }
+  g_debug ("plan: movements read in %.3f s (both)", (g_get_monotonic_time () - t0) / 1e6);
   t0 = g_get_monotonic_time ();
 
   if (progress != NULL)
     progress (0.1, progress_data);
 
-  demand = read_demand (self, &in, today, options->params.window_days, progress, progress_data,
-                        cancellable, error);
+  if (progress != NULL)
+    progress (0.6, progress_data);
+
+  demand = merge_scan (&in, &scan, error);
   if (demand == NULL)
     goto fail;
-
-  g_debug ("plan: movements read in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
-  t0 = g_get_monotonic_time ();
 
   if (!read_overrides (self, &in, error) ||
       (options->params.eoq && !read_unit_costs (self, &in, error)))
@@ -1386,50 +1647,50 @@ qm_store_plan_generate (QmStore             *self,
   if (stmt == NULL)
     goto fail;
 
-  /* In the table's key order (warehouse, then SKU bytewise): appends. */
+  /* In the table's key order (warehouse, then SKU bytewise), so every
+   * insert appends: the rows with a suggestion, found in one sequential
+   * pass, sorted by warehouse and the SKU's bytewise rank. */
   order = g_new (guint, MAX (in.skus->len, 1));
   for (guint i = 0; i < in.skus->len; i++)
     order[i] = i;
   g_qsort_with_data (order, (gint) in.skus->len, sizeof (guint), compare_sku_index, in.skus);
+  rank = g_new (guint, MAX (in.skus->len, 1));
+  for (guint i = 0; i < in.skus->len; i++)
+    rank[order[i]] = i;
 
-  for (guint w = 0; w < in.n_wh; w++)
-    for (guint k = 0; k < in.skus->len; k++)
+  keys = g_array_new (FALSE, FALSE, sizeof (LineKey));
+  for (gsize i = 0; i < (gsize) result->n_skus * result->n_warehouses; i++)
+    if (result->rows[i].suggested_uncapped > 0)
       {
-        const QmPlanRow *row = &result->rows[(gsize) order[k] * in.n_wh + w];
-
-        if (row->suggested_uncapped <= 0)
-          continue;
-
-        if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_PURCHASE, error))
-          goto fail;
-        n_lines++;
-        n_capped += (row->flags & QM_PLAN_FLAG_CAPACITY_CAPPED) != 0;
-        suggested_total += row->suggested;
-
-        if (row->transfer_in > 0 && row->transfer_from >= 0)
-          {
-            if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_TRANSFER, error))
-              goto fail;
-            n_lines++;
-            n_transfers++;
-          }
+        LineKey key = { result->rows[i].warehouse, rank[result->rows[i].sku], (guint32) i };
+        g_array_append_val (keys, key);
       }
+  g_array_sort (keys, compare_line_keys);
+
+  for (guint k = 0; k < keys->len; k++)
+    {
+      const QmPlanRow *row = &result->rows[g_array_index (keys, LineKey, k).row];
+
+      if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_PURCHASE, error))
+        goto fail;
+      n_lines++;
+      n_capped += (row->flags & QM_PLAN_FLAG_CAPACITY_CAPPED) != 0;
+      suggested_total += row->suggested;
+
+      if (row->transfer_in > 0 && row->transfer_from >= 0)
+        {
+          if (!insert_line (self, stmt, plan_id, &in, row, QM_PLAN_LINE_TRANSFER, error))
+            goto fail;
+          n_lines++;
+          n_transfers++;
+        }
+    }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  add_member_int (builder, "plan_id", plan_id);
-  add_member_int (builder, "lines", n_lines);
-  add_member_int (builder, "transfers", n_transfers);
-  add_member_int (builder, "suggested_total", suggested_total);
-  add_member_int (builder, "capacity_capped", n_capped);
-  json_builder_set_member_name (builder, "parameters");
-  {
-    g_autoptr(JsonNode) node = json_from_string (parameters, NULL);
-    json_builder_add_value (builder, g_steal_pointer (&node));
-  }
-  json_builder_end_object (builder);
-  after = builder_to_json (builder);
+  after = g_strdup_printf ("{\"plan_id\":%" G_GINT64_FORMAT ",\"lines\":%u,\"transfers\":%u,"
+                           "\"suggested_total\":%" G_GINT64_FORMAT ",\"capacity_capped\":%u,"
+                           "\"parameters\":%s}",
+                           plan_id, n_lines, n_transfers, suggested_total, n_capped, parameters);
   object = g_strdup_printf ("plan:%" G_GINT64_FORMAT, plan_id);
   if (!qm_store_audit_append_locked (self, user, "plan.generate", object, NULL, after, error))
     goto fail;
@@ -1449,6 +1710,9 @@ fail:
   plan_id = 0;
   qm_store_rollback (self);
 out:
+  if (scan_worker != NULL)
+    g_thread_join (scan_worker);
+  scan_clear (&scan);
   input_clear (&in);
   return plan_id;
 }
@@ -1463,7 +1727,8 @@ static const char plan_info_sql[] =
   "  (SELECT COALESCE (SUM (approved_quantity), 0) FROM procurement_line l WHERE l.plan_id = p.id),"
   "  (SELECT count(*) FROM procurement_line l WHERE l.plan_id = p.id AND l.capacity_capped),"
   "  (SELECT count(*) FROM procurement_line l WHERE l.plan_id = p.id AND l.edit_reason IS NOT NULL),"
-  "  (SELECT count(*) FROM procurement_order o WHERE o.plan_id = p.id AND o.state = 'rejected') "
+  "  (SELECT count(*) FROM procurement_order o WHERE o.plan_id = p.id AND o.state = 'rejected'),"
+  "  p.pushed_at, p.pushed_by, p.parameters "
   "FROM procurement_plan p ";
 
 static QmPlanInfo *
@@ -1484,6 +1749,9 @@ info_from_row (sqlite3_stmt *stmt)
   info->n_capped = (guint) sqlite3_column_int64 (stmt, 9);
   info->n_edited = (guint) sqlite3_column_int64 (stmt, 10);
   info->n_rejected = (guint) sqlite3_column_int64 (stmt, 11);
+  info->pushed_at = column_dup (stmt, 12);
+  info->pushed_by = column_dup (stmt, 13);
+  info->parameters = column_dup (stmt, 14);
 
   return info;
 }
@@ -1964,6 +2232,10 @@ read_orders (QmStore  *self,
   return g_steal_pointer (&orders);
 }
 
+static gboolean maybe_finish_push (QmStore  *self,
+                                   gint64    plan_id,
+                                   GError  **error);
+
 /**
  * qm_store_plan_get_orders:
  *
@@ -2160,18 +2432,19 @@ qm_store_plan_prepare_push (QmStore     *self,
         goto fail;
     }
 
-  if (new_orders->len > 0)
-    {
-      g_clear_pointer (&stmt, sqlite3_finalize);
-      stmt = qm_store_prepare (self, "UPDATE procurement_plan SET pushed_by = ? "
-                                     "WHERE id = ? AND pushed_by IS NULL", error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_text (stmt, 1, who, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, plan_id);
-      if (!step_done (self, stmt, _("Could not save the plan"), error))
-        goto fail;
-    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = qm_store_prepare (self, "UPDATE procurement_plan SET pushed_by = ? "
+                                 "WHERE id = ? AND pushed_by IS NULL", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, who, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, plan_id);
+  if (!step_done (self, stmt, _("Could not save the plan"), error))
+    goto fail;
+
+  /* A plan with nothing to order is pushed at once. */
+  if (!maybe_finish_push (self, plan_id, error))
+    goto fail;
 
   orders = read_orders (self, plan_id, error);
   if (orders == NULL)
@@ -2213,6 +2486,7 @@ maybe_finish_push (QmStore  *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     return qm_store_set_error (self, rc, _("Could not read the plan's orders"), error);
+  /* SUM over no orders is NULL, read as 0 */
   pending = sqlite3_column_int64 (stmt, 0);
   accepted = sqlite3_column_int64 (stmt, 1);
   rejected = sqlite3_column_int64 (stmt, 2);

@@ -71,6 +71,11 @@ typedef struct
   guint         n_capped;
   guint         n_edited;     /* lines whose approved quantity was changed */
   guint         n_rejected;   /* orders a warehouse refused */
+  /* added with the implementation: */
+  char         *pushed_at;    /* NULL until every order has its answer */
+  char         *pushed_by;    /* who first pushed it; NULL before */
+  char         *parameters;   /* JSON: today, time_zone, window_days,
+                               * service_level, z, eoq, transfer_days_of_cover… */
 } QmPlanInfo;
 
 /* One line of a plan: a (warehouse, SKU, kind) with every number that

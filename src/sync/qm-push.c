@@ -392,7 +392,12 @@ push_thread (GTask        *task,
         }
 
       endpoint = g_hash_table_lookup (endpoints, order->warehouse_id);
-      if (endpoint == NULL && !g_cancellable_is_cancelled (cancellable))
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          endpoint = NULL;
+          failure = g_strdup (_("The push was cancelled before the warehouse answered"));
+        }
+      else if (endpoint == NULL)
         {
           g_autoptr(GError) load_error = NULL;
 
