@@ -107,6 +107,7 @@ struct _QmProcurementPage
   GPtrArray          *warehouses;        /* of QmWarehouse */
   GPtrArray          *filter_ids;        /* warehouse ids, in the filter's order */
   gint64              plan_id;           /* the plan shown, 0 for none */
+  QmPlanExplainParams params;            /* its settings */
 
   /* The line selected, by key, to find it again after a reload. */
   char               *selected_warehouse;
@@ -653,12 +654,17 @@ update_explanation (QmProcurementPage *self)
 
   if (line == NULL)
     {
+      g_autofree char *settings = qm_plan_explain_params (&self->params);
+      g_autofree char *hint = NULL;
+
       gtk_label_set_text (self->explain_title,
                           _("Select a line to see how its suggestion came about"));
-      gtk_label_set_text (self->explain_label,
-                          _("Every number of a line comes from the synced sales and stock: "
+
+      hint = g_strconcat (_("Every number of a line comes from the synced sales and stock: "
                             "demand, its deviation, lead time, safety stock, reorder point, "
-                            "the order-up-to level, pack sizes and the warehouse’s capacity."));
+                            "the order-up-to level, pack sizes and the warehouse’s capacity."),
+                          settings != NULL ? "\n" : NULL, settings, NULL);
+      gtk_label_set_text (self->explain_label, hint);
       set_style (GTK_WIDGET (self->explain_label), "dim-label", TRUE);
       return;
     }
@@ -679,7 +685,7 @@ update_explanation (QmProcurementPage *self)
     title = g_strdup_printf (_("%s in %s: %s"), line->sku,
                              warehouse_name (self, line->warehouse_id), kind);
 
-  text = qm_plan_explain_line (line, warehouse_name (self, line->warehouse_id),
+  text = qm_plan_explain_line (line, &self->params, warehouse_name (self, line->warehouse_id),
                                warehouse_name (self, line->from_warehouse_id));
 
   gtk_label_set_text (self->explain_title, title);
@@ -925,6 +931,8 @@ update_plan_header (QmProcurementPage *self)
   set_style (GTK_WIDGET (self->status_label), "accent", FALSE);
   set_style (GTK_WIDGET (self->status_label), "success", FALSE);
   set_style (GTK_WIDGET (self->status_label), "warning", FALSE);
+
+  qm_plan_explain_parse_params (plan != NULL ? plan->parameters : NULL, &self->params);
 
   if (plan == NULL)
     {
