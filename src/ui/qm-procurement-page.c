@@ -85,6 +85,7 @@ struct _QmProcurementPage
   GtkSpinner         *busy_spinner;
   GtkLabel           *count_label;
   GtkStack           *content_stack;
+  AdwStatusPage      *no_match_page;
   GtkColumnView      *column_view;
   GtkColumnViewColumn *capped_column;
   GtkColumnViewColumn *order_column;
@@ -780,7 +781,28 @@ update_count (QmProcurementPage *self)
   gtk_spinner_set_spinning (self->busy_spinner, busy);
 
   if (n == 0 && !busy)
-    gtk_stack_set_visible_child_name (self->content_stack, "no-match");
+    {
+      QmPlanTable *table = qm_plan_model_get_table (self->model);
+
+      if (table != NULL && qm_plan_table_get_n_lines (table) == 0)
+        {
+          adw_status_page_set_icon_name (self->no_match_page, "emblem-ok-symbolic");
+          adw_status_page_set_title (self->no_match_page, _("Nothing to Order"));
+          adw_status_page_set_description (self->no_match_page,
+                                           _("Every warehouse holds enough for its demand with "
+                                             "this plan’s settings. Generate a plan again after "
+                                             "the next sync, or with a higher service level."));
+        }
+      else
+        {
+          adw_status_page_set_icon_name (self->no_match_page, "edit-find-symbolic");
+          adw_status_page_set_title (self->no_match_page, _("No Line Matches"));
+          adw_status_page_set_description (self->no_match_page,
+                                           _("Try another SKU or name, or set the filters back "
+                                             "to all warehouses and all lines."));
+        }
+      gtk_stack_set_visible_child_name (self->content_stack, "no-match");
+    }
   else if (n > 0)
     gtk_stack_set_visible_child_name (self->content_stack, "list");
 }
@@ -2237,6 +2259,7 @@ qm_procurement_page_class_init (QmProcurementPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, no_match_page);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, explain_title);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, explain_label);
