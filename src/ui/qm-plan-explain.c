@@ -15,9 +15,122 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 
+#include "qm-json.h"
 #include "qm-plan-explain.h"
+
+static gboolean
+double_member (JsonObject *object,
+               const char *name,
+               double     *out_value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  /* Only numbers: anything else is missing (no GLib critical). */
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    *out_value = json_node_get_double (node);
+  else if (json_node_get_value_type (node) == G_TYPE_INT64)
+    *out_value = (double) json_node_get_int (node);
+  else
+    return FALSE;
+
+  return isfinite (*out_value);
+}
+
+/**
+ * qm_plan_explain_parse_params:
+ * @json: (nullable): a plan's parameters as the store keeps them
+ * @params: (out): what could be read; @params->known is %FALSE when the
+ *   service level or the window is missing
+ */
+void
+qm_plan_explain_parse_params (const char          *json,
+                              QmPlanExplainParams *params)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *object;
+  JsonNode *node;
+  double window = 0;
+  gint64 cost = 0;
+
+  g_return_if_fail (params != NULL);
+
+  memset (params, 0, sizeof *params);
+  if (json == NULL || *json == '\0')
+    return;
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, json, -1, NULL))
+    return;
+
+  node = json_parser_get_root (parser);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  object = json_node_get_object (node);
+
+  if (!double_member (object, "service_level", &params->service_level) ||
+      !double_member (object, "window_days", &window) ||
+      !double_member (object, "z", &params->z))
+    return;
+
+  params->window_days = (int) window;
+  node = json_object_get_member (object, "eoq");
+  params->eoq = node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+                json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+                json_node_get_boolean (node);
+  if (qm_json_int_member (object, "ordering_cost_e4", &cost))
+    params->ordering_cost_e4 = cost;
+  double_member (object, "holding_rate", &params->holding_rate);
+  double_member (object, "transfer_days_of_cover", &params->transfer_days_of_cover);
+  params->known = TRUE;
+}
+
+/**
+ * qm_plan_explain_params:
+ *
+ * Returns: (transfer full): the settings of a plan in a sentence, or
+ *   %NULL when they are not known
+ */
+char *
+qm_plan_explain_params (const QmPlanExplainParams *params)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (params == NULL || !params->known)
+    return NULL;
+
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                             "This plan was made for a %.1f %% service level "
+                                             "(z = %.3f), from demand over %d day",
+                                             "This plan was made for a %.1f %% service level "
+                                             "(z = %.3f), from demand over %d days",
+                                             params->window_days),
+                          100.0 * params->service_level, params->z, params->window_days);
+  if (params->eoq)
+    g_string_append_printf (text, _(", in economic order quantities (ordering cost %.2f, "
+                                    "holding cost %.1f %% a year)"),
+                            params->ordering_cost_e4 / 10000.0, 100.0 * params->holding_rate);
+  if (params->transfer_days_of_cover > 0)
+    {
+      g_autofree char *days = qm_plan_format_units (params->transfer_days_of_cover);
+
+      g_string_append_printf (text, _(", with transfers from warehouses above %s days of cover"),
+                              days);
+    }
+  else
+    {
+      g_string_append (text, _(", without transfers between warehouses"));
+    }
+  g_string_append_c (text, '.');
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
 
 /**
  * qm_plan_format_units:
@@ -141,6 +254,7 @@ paragraph (GString    *text,
 /**
  * qm_plan_explain_line:
  * @line: a plan line
+ * @params: (nullable): the plan's settings, if known
  * @warehouse_name: (nullable): the name of the line's warehouse
  * @from_name: (nullable): the name of a transfer's source
  *
@@ -148,9 +262,10 @@ paragraph (GString    *text,
  *   paragraphs of plain text
  */
 char *
-qm_plan_explain_line (const QmPlanLine *line,
-                      const char       *warehouse_name,
-                      const char       *from_name)
+qm_plan_explain_line (const QmPlanLine          *line,
+                      const QmPlanExplainParams *params,
+                      const char                *warehouse_name,
+                      const char                *from_name)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *d = NULL, *sd = NULL, *ss = NULL, *rop = NULL, *s = NULL;
@@ -167,7 +282,7 @@ qm_plan_explain_line (const QmPlanLine *line,
   if (warehouse_name == NULL || *warehouse_name == '\0')
     warehouse_name = line->warehouse_id;
   if (from_name == NULL || *from_name == '\0')
-    from_name = line->from_warehouse_id;
+    from_name = line->from_warehouse_id != NULL ? line->from_warehouse_id : "?";
 
   d = qm_plan_format_units (line->avg_daily_demand);
   sd = qm_plan_format_units (line->demand_sd);
@@ -190,6 +305,16 @@ qm_plan_explain_line (const QmPlanLine *line,
   else if (flags & QM_PLAN_FLAG_NO_DEMAND)
     paragraph (text, _("Demand: nothing was sold, net of customer returns, over the demand "
                        "window (d = 0, sd = 0), so the levels below are all 0."));
+  else if (params != NULL && params->known)
+    paragraph (text, g_dngettext (GETTEXT_PACKAGE,
+                                  "Demand: over the last %d day, sales less customer returns "
+                                  "averaged d = %s units a day, with a standard deviation of "
+                                  "sd = %s units a day from one day to the next.",
+                                  "Demand: over the last %d days, sales less customer returns "
+                                  "averaged d = %s units a day, with a standard deviation of "
+                                  "sd = %s units a day from one day to the next.",
+                                  params->window_days),
+               params->window_days, d, sd);
   else
     paragraph (text, _("Demand: over the demand window, sales less customer returns averaged "
                        "d = %s units a day, with a standard deviation of sd = %s units a day "
@@ -205,11 +330,20 @@ qm_plan_explain_line (const QmPlanLine *line,
                      "period R = %d days (until the next plan)."),
              line->lead_time_days, line->review_period_days);
 
-  have_z = recover_z (line, &z);
+  if (params != NULL && params->known)
+    {
+      z = params->z;
+      have_z = line->demand_sd > 0;
+    }
+  else
+    {
+      have_z = recover_z (line, &z);
+    }
   if (have_z)
     paragraph (text, _("Service level %.1f %%: the chance that stock lasts until the next "
                        "delivery. It gives z = %.3f, the standard normal quantile."),
-               100.0 * normal_cdf (z), z);
+               params != NULL && params->known ? 100.0 * params->service_level
+                                               : 100.0 * normal_cdf (z), z);
   else if (line->avg_daily_demand > 0)
     paragraph (text, _("The demand did not vary from day to day (sd = 0), so no safety stock "
                        "is needed whatever the service level."));
@@ -265,13 +399,17 @@ qm_plan_explain_line (const QmPlanLine *line,
   /* 5. The suggestion */
   if (line->kind == QM_PLAN_LINE_TRANSFER)
     {
-      paragraph (text, _("Transfer: %s holds more of this SKU than it needs (more days of "
-                         "cover than the plan’s limit, and a position above its own "
-                         "order-up-to level), while %s is below its reorder point. So "
+      g_autofree char *limit = params != NULL && params->known
+                               ? qm_plan_format_units (params->transfer_days_of_cover)
+                               : g_strdup (_("the plan’s limit"));
+
+      paragraph (text, _("Transfer: %s holds more of this SKU than it needs (more than %s "
+                         "days of cover, and a position above its own order-up-to level), "
+                         "while %s is below its reorder point. So "
                          "%'" G_GINT64_FORMAT " units are to come from %s instead of being "
                          "bought, in whole packs; the purchase line of this SKU covers the "
                          "rest."),
-                 from_name, warehouse_name, line->suggested_quantity, from_name);
+                 from_name, limit, warehouse_name, line->suggested_quantity, from_name);
     }
   else
     {

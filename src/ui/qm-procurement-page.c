@@ -85,6 +85,7 @@ struct _QmProcurementPage
   GtkSpinner         *busy_spinner;
   GtkLabel           *count_label;
   GtkStack           *content_stack;
+  AdwStatusPage      *no_match_page;
   GtkColumnView      *column_view;
   GtkColumnViewColumn *capped_column;
   GtkColumnViewColumn *order_column;
@@ -107,6 +108,7 @@ struct _QmProcurementPage
   GPtrArray          *warehouses;        /* of QmWarehouse */
   GPtrArray          *filter_ids;        /* warehouse ids, in the filter's order */
   gint64              plan_id;           /* the plan shown, 0 for none */
+  QmPlanExplainParams params;            /* its settings */
 
   /* The line selected, by key, to find it again after a reload. */
   char               *selected_warehouse;
@@ -336,7 +338,8 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
       if (line->kind == QM_PLAN_LINE_TRANSFER)
         /* Translators: SKU, warehouse, source warehouse */
         name = g_strdup_printf (_("Explain %s in %s, transfer from %s"),
-                                line->sku, line->warehouse_id, line->from_warehouse_id);
+                                line->sku, line->warehouse_id,
+                                line->from_warehouse_id ? line->from_warehouse_id : "?");
       else
         /* Translators: SKU, warehouse */
         name = g_strdup_printf (_("Explain %s in %s"), line->sku, line->warehouse_id);
@@ -371,7 +374,8 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
       if (line->kind == QM_PLAN_LINE_TRANSFER)
         {
           /* Translators: a transfer's source warehouse, in a narrow column */
-          text = g_strdup_printf (_("From %s"), line->from_warehouse_id);
+          text = g_strdup_printf (_("From %s"),
+                                  line->from_warehouse_id ? line->from_warehouse_id : "?");
         }
       else
         text = qm_plan_explain_kind (line);
@@ -651,19 +655,26 @@ update_explanation (QmProcurementPage *self)
 
   if (line == NULL)
     {
+      g_autofree char *settings = qm_plan_explain_params (&self->params);
+      g_autofree char *hint = NULL;
+
       gtk_label_set_text (self->explain_title,
                           _("Select a line to see how its suggestion came about"));
-      gtk_label_set_text (self->explain_label,
-                          _("Every number of a line comes from the synced sales and stock: "
+
+      hint = g_strconcat (_("Every number of a line comes from the synced sales and stock: "
                             "demand, its deviation, lead time, safety stock, reorder point, "
-                            "the order-up-to level, pack sizes and the warehouse’s capacity."));
+                            "the order-up-to level, pack sizes and the warehouse’s capacity."),
+                          settings != NULL ? "\n" : NULL, settings, NULL);
+      gtk_label_set_text (self->explain_label, hint);
       set_style (GTK_WIDGET (self->explain_label), "dim-label", TRUE);
       return;
     }
 
   if (line->kind == QM_PLAN_LINE_TRANSFER)
     /* Translators: %s is the warehouse a transfer comes from */
-    kind = g_strdup_printf (_("Transfer from %s"), warehouse_name (self, line->from_warehouse_id));
+    kind = g_strdup_printf (_("Transfer from %s"),
+                            line->from_warehouse_id ? warehouse_name (self, line->from_warehouse_id)
+                                                    : "?");
   else
     kind = qm_plan_explain_kind (line);
   if (line->name != NULL && *line->name != '\0')
@@ -675,7 +686,7 @@ update_explanation (QmProcurementPage *self)
     title = g_strdup_printf (_("%s in %s: %s"), line->sku,
                              warehouse_name (self, line->warehouse_id), kind);
 
-  text = qm_plan_explain_line (line, warehouse_name (self, line->warehouse_id),
+  text = qm_plan_explain_line (line, &self->params, warehouse_name (self, line->warehouse_id),
                                warehouse_name (self, line->from_warehouse_id));
 
   gtk_label_set_text (self->explain_title, title);
@@ -770,7 +781,28 @@ update_count (QmProcurementPage *self)
   gtk_spinner_set_spinning (self->busy_spinner, busy);
 
   if (n == 0 && !busy)
-    gtk_stack_set_visible_child_name (self->content_stack, "no-match");
+    {
+      QmPlanTable *table = qm_plan_model_get_table (self->model);
+
+      if (table != NULL && qm_plan_table_get_n_lines (table) == 0)
+        {
+          adw_status_page_set_icon_name (self->no_match_page, "emblem-ok-symbolic");
+          adw_status_page_set_title (self->no_match_page, _("Nothing to Order"));
+          adw_status_page_set_description (self->no_match_page,
+                                           _("Every warehouse holds enough for its demand with "
+                                             "this plan’s settings. Generate a plan again after "
+                                             "the next sync, or with a higher service level."));
+        }
+      else
+        {
+          adw_status_page_set_icon_name (self->no_match_page, "edit-find-symbolic");
+          adw_status_page_set_title (self->no_match_page, _("No Line Matches"));
+          adw_status_page_set_description (self->no_match_page,
+                                           _("Try another SKU or name, or set the filters back "
+                                             "to all warehouses and all lines."));
+        }
+      gtk_stack_set_visible_child_name (self->content_stack, "no-match");
+    }
   else if (n > 0)
     gtk_stack_set_visible_child_name (self->content_stack, "list");
 }
@@ -921,6 +953,8 @@ update_plan_header (QmProcurementPage *self)
   set_style (GTK_WIDGET (self->status_label), "accent", FALSE);
   set_style (GTK_WIDGET (self->status_label), "success", FALSE);
   set_style (GTK_WIDGET (self->status_label), "warning", FALSE);
+
+  qm_plan_explain_parse_params (plan != NULL ? plan->parameters : NULL, &self->params);
 
   if (plan == NULL)
     {
@@ -1170,6 +1204,8 @@ update_orders (QmProcurementPage *self)
 
       /* A transfer is asked of the warehouse the units come from. */
       endpoint = line->kind == QM_PLAN_LINE_TRANSFER ? line->from_warehouse_id : line->warehouse_id;
+      if (endpoint == NULL)
+        endpoint = "?";
       to = line->kind == QM_PLAN_LINE_TRANSFER ? line->warehouse_id : NULL;
       key = g_strdup_printf ("%s\n%d\n%s", endpoint, (int) line->kind, to ? to : "");
 
@@ -2223,6 +2259,7 @@ qm_procurement_page_class_init (QmProcurementPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, no_match_page);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, explain_title);
   gtk_widget_class_bind_template_child (widget_class, QmProcurementPage, explain_label);
