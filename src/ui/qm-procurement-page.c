@@ -1737,6 +1737,9 @@ generate_done_cb (GObject      *source_object,
                                "then approve it"), *plan_id);
   show_toast (self, message);
   load_plan (self, *plan_id, FALSE);
+
+  /* The dashboard counts the SKUs below their reorder point in the latest plan. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "dashboard.reload", NULL);
 }
 
 static void
