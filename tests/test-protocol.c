@@ -258,11 +258,16 @@ test_problem_detail (void)
   static const char wrong_types[] =
     "{\"title\": {\"text\": \"x\"}, \"status\": 503, \"detail\": \"Backing up\"}";
   g_autofree char *typed = qm_protocol_problem_detail (wrong_types, strlen (wrong_types));
+  static const char surrogate[] =
+    "{\"title\": \"Too\\ud800 Many\", \"status\": 429, \"detail\": \"Slow down\"}";
+  g_autofree char *valid = qm_protocol_problem_detail (surrogate, strlen (surrogate));
 
   g_assert_cmpstr (text, ==, "Service Unavailable: The WMS is being backed up");
   g_assert_null (none);
   /* A title that is not a string is left out, without a warning. */
   g_assert_cmpstr (typed, ==, "Backing up");
+  /* A title that is not UTF-8 once decoded (a lone surrogate) is left out too. */
+  g_assert_cmpstr (valid, ==, "Slow down");
 }
 
 /* Inputs the fuzzer once broke the decoder with: now each is refused, cleanly. */
@@ -288,6 +293,7 @@ test_fuzz_regressions (void)
       g_autoptr(QmProductPage) products = NULL;
       g_autoptr(QmStockPage) stock = NULL;
       g_autoptr(QmMovementPage) movements = NULL;
+      g_autofree char *problem = NULL;
 
       g_assert_true (g_file_get_contents (path, &data, &len, NULL));
       g_test_message ("%s", name);
@@ -295,7 +301,8 @@ test_fuzz_regressions (void)
       products = qm_protocol_parse_products (data, len, &e2);
       stock = qm_protocol_parse_stock (data, len, &e3);
       movements = qm_protocol_parse_movements (data, len, 0, &e4);
-      g_free (qm_protocol_problem_detail (data, len));
+      problem = qm_protocol_problem_detail (data, len);
+      g_assert_true (problem == NULL || g_utf8_validate (problem, -1, NULL));
       g_assert_null (info);
       g_assert_null (products);
       g_assert_null (stock);

@@ -863,6 +863,13 @@ qm_protocol_problem_detail (const char *data,
   title = qm_json_string_member (root, "title");
   detail = qm_json_string_member (root, "detail");
 
+  /* json-glib turns a lone surrogate escape into bytes that are not UTF-8:
+   * such a member is left out like one of the wrong type. */
+  if (title != NULL && !g_utf8_validate (title, -1, NULL))
+    title = NULL;
+  if (detail != NULL && !g_utf8_validate (detail, -1, NULL))
+    detail = NULL;
+
   if (title != NULL && detail != NULL)
     return g_strdup_printf ("%s: %s", title, detail);
 
