@@ -69,6 +69,29 @@ qm_movement_page_free (QmMovementPage *page)
   g_free (page);
 }
 
+/* The value of the four hex digits at @data[@at], or -1. */
+static int
+hex4 (const char *data,
+      gsize       len,
+      gsize       at)
+{
+  int value = 0;
+
+  if (at + 4 > len)
+    return -1;
+
+  for (gsize k = at; k < at + 4; k++)
+    {
+      int digit = g_ascii_xdigit_value (data[k]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+
+  return value;
+}
+
 /**
  * qm_protocol_check_body:
  * @data: the body
@@ -114,11 +137,31 @@ qm_protocol_check_body (const char *data,
         {
           if (c == '\\')
             {
-              /* \u0000 would cut a C string short after parsing */
-              if (i + 5 < len && data[i + 1] == 'u' && data[i + 2] == '0' &&
-                  data[i + 3] == '0' && data[i + 4] == '0' && data[i + 5] == '0')
-                goto bad_shape;
-              i++;
+              if (i + 1 < len && data[i + 1] == 'u')
+                {
+                  int unit = hex4 (data, len, i + 2);
+
+                  /* \u0000 would cut a C string short after parsing; a
+                   * surrogate must come as a high + low pair: json-glib
+                   * turns a lone one into bytes that are not UTF-8 and,
+                   * after some, leaks its scanner's string. */
+                  if (unit <= 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
+                    goto bad_shape;
+                  if (unit >= 0xD800 && unit <= 0xDBFF)
+                    {
+                      int low;
+
+                      if (i + 7 >= len || data[i + 6] != '\\' || data[i + 7] != 'u')
+                        goto bad_shape;
+                      low = hex4 (data, len, i + 8);
+                      if (low < 0xDC00 || low > 0xDFFF)
+                        goto bad_shape;
+                      i += 6;
+                    }
+                  i += 5;
+                }
+              else
+                i++;
             }
           else if (c == '"')
             in_string = FALSE;
