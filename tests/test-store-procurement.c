@@ -20,6 +20,7 @@
 
 #include "qm-error.h"
 #include "qm-report.h"
+#include "qm-store-allocation.h"
 #include "qm-store-procurement.h"
 
 typedef struct
@@ -293,6 +294,14 @@ raw_query (const char *path,
   sqlite3_close (db);
 
   return g_string_free (out, FALSE);
+}
+
+static void
+collect_open (const char *sku,
+              gint64      quantity,
+              gpointer    user_data)
+{
+  g_hash_table_insert (user_data, g_strdup (sku), GSIZE_TO_POINTER ((gsize) quantity));
 }
 
 static void
@@ -734,6 +743,36 @@ test_edit_approve_push (Fixture       *fixture,
     line = find_line (lines2, "WH-B", "CUP", QM_PLAN_LINE_PURCHASE);
     g_assert_cmpint (line->on_order, ==, 0);
     g_assert_cmpint (line->suggested_quantity, ==, 18);
+
+    /* Open purchase orders, which cap pre-sale: PO-A-1 less what came in
+     * with its reference (BOX 20 - 5); the transfer of LAMP brings no new
+     * stock and the rejected CUP order is not open. */
+    {
+      g_autoptr(GHashTable) open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr(QmAllocationData) alloc = NULL;
+      guint seen = 0;
+
+      g_assert_true (qm_store_foreach_open_purchase (fixture->store, collect_open, open, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_hash_table_size (open), ==, 3);
+      g_assert_cmpint (GPOINTER_TO_SIZE (g_hash_table_lookup (open, "BOX")), ==, 15);
+      g_assert_cmpint (GPOINTER_TO_SIZE (g_hash_table_lookup (open, "MUG")), ==, 18);
+      g_assert_cmpint (GPOINTER_TO_SIZE (g_hash_table_lookup (open, "NEWER")), ==, 24);
+
+      alloc = qm_store_load_allocation (fixture->store, g_get_real_time () / G_USEC_PER_SEC,
+                                       &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < alloc->skus->len; i++)
+        {
+          const QmAllocSku *sku = &g_array_index (alloc->skus, QmAllocSku, i);
+          gint64 expected = GPOINTER_TO_SIZE (g_hash_table_lookup (open, sku->sku));
+
+          g_assert_cmpint (sku->open_po_quantity, ==, expected);
+          seen += g_str_equal (sku->sku, "BOX") || g_str_equal (sku->sku, "MUG");
+        }
+      /* NEWER only ever moved: no stock, no listing, nothing to allocate */
+      g_assert_cmpuint (seen, ==, 2);
+    }
   }
 
   /* a plan whose every approved quantity is 0 has nothing to send: it is

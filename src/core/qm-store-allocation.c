@@ -19,6 +19,7 @@
 
 #include "qm-error.h"
 #include "qm-store-allocation.h"
+#include "qm-store-procurement.h"
 #include "qm-store-private.h"
 
 void
@@ -402,6 +403,24 @@ index_of (GHashTable *map,
 
 #define STEP_ROWS(stmt, rc) while (((rc) = sqlite3_step (stmt)) == SQLITE_ROW)
 
+typedef struct
+{
+  QmAllocationData *data;
+  GHashTable       *sku_index;
+} OpenPurchaseData;
+
+static void
+set_open_purchase (const char *sku,
+                   gint64      quantity,
+                   gpointer    user_data)
+{
+  OpenPurchaseData *open = user_data;
+  int s = index_of (open->sku_index, sku);
+
+  if (s >= 0)
+    g_array_index (open->data->skus, QmAllocSku, s).open_po_quantity = quantity;
+}
+
 /**
  * qm_store_load_allocation:
  * @now: Unix seconds; locks are active when starts_at <= now < ends_at, and
@@ -409,8 +428,8 @@ index_of (GHashTable *map,
  *
  * Reads channels, warehouses, every SKU with its qualified stock per
  * warehouse, the rules, locks, pre-sale quotas and the sales the
- * performance rules need. Open purchase-order quantities are zero until
- * procurement plans are pushed (see the procurement page).
+ * performance rules need, and each SKU's open purchase-order quantity
+ * (qm_store_foreach_open_purchase()).
  *
  * Returns: (transfer full): the engine's input, or %NULL
  */
@@ -650,6 +669,14 @@ qm_store_load_allocation (QmStore *self,
   if (rc != SQLITE_DONE)
     return qm_store_set_error (self, rc, _("Could not read the pre-sale quotas"), error), NULL;
   g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* what accepted purchase orders still have to deliver caps pre-sale */
+  {
+    OpenPurchaseData open = { data, sku_index };
+
+    if (!qm_store_foreach_open_purchase (self, set_open_purchase, &open, error))
+      return NULL;
+  }
 
   /* the sales performance rules look at, summed per channel, SKU and day */
   if (max_window > 0)

@@ -847,18 +847,23 @@ read_overrides (QmStore  *self,
 }
 
 /* What accepted orders still have to deliver, per order line. */
-static const char on_order_sql[] =
-  "SELECT l.warehouse_id, l.sku, l.approved_quantity - COALESCE ("
-  "    (SELECT SUM (m.quantity) FROM movement m"
-  "     WHERE m.warehouse_id = l.warehouse_id AND m.sku = l.sku"
-  "       AND m.kind = CASE o.kind WHEN 'purchase' THEN 'purchase_inbound' ELSE 'transfer_in' END"
-  "       AND m.reference = o.order_id AND m.quarantine_reason IS NULL), 0) "
-  "FROM procurement_order o JOIN procurement_line l"
-  "  ON l.plan_id = o.plan_id AND l.kind = o.kind"
-  "  AND ((o.kind = 'purchase' AND l.warehouse_id = o.warehouse_id)"
-  "    OR (o.kind = 'transfer' AND l.from_warehouse_id = o.warehouse_id"
-  "        AND l.warehouse_id = o.to_warehouse_id)) "
-  "WHERE o.state = 'accepted' AND o.order_id IS NOT NULL AND l.approved_quantity > 0";
+#define ON_ORDER_SQL \
+  "SELECT l.warehouse_id, l.sku, l.approved_quantity - COALESCE (" \
+  "    (SELECT SUM (m.quantity) FROM movement m" \
+  "     WHERE m.warehouse_id = l.warehouse_id AND m.sku = l.sku" \
+  "       AND m.kind = CASE o.kind WHEN 'purchase' THEN 'purchase_inbound' ELSE 'transfer_in' END" \
+  "       AND m.reference = o.order_id AND m.quarantine_reason IS NULL), 0) " \
+  "FROM procurement_order o JOIN procurement_line l" \
+  "  ON l.plan_id = o.plan_id AND l.kind = o.kind" \
+  "  AND ((o.kind = 'purchase' AND l.warehouse_id = o.warehouse_id)" \
+  "    OR (o.kind = 'transfer' AND l.from_warehouse_id = o.warehouse_id" \
+  "        AND l.warehouse_id = o.to_warehouse_id)) " \
+  "WHERE o.state = 'accepted' AND o.order_id IS NOT NULL AND l.approved_quantity > 0"
+
+static const char on_order_sql[] = ON_ORDER_SQL;
+
+/* The same, purchase orders only (a transfer brings no new stock). */
+static const char open_purchase_sql[] = ON_ORDER_SQL " AND o.kind = 'purchase'";
 
 /* What accepted transfers still have to take out of their source: that
  * stock is promised and no longer counts as the source's. */
@@ -2599,4 +2604,62 @@ qm_store_plan_record_push (QmStore       *self,
 fail:
   qm_store_rollback (self);
   return FALSE;
+}
+
+/**
+ * qm_store_foreach_open_purchase:
+ * @func: called with each SKU and the units its accepted purchase orders
+ *   still have to deliver (summed over warehouses, > 0 only), in no order
+ *
+ * What is on open purchase orders: approved quantities of orders a
+ * warehouse accepted, less the purchase_inbound movements there with the
+ * order's id as reference (never below 0 per order line). Pre-sale quotas
+ * are capped by it.
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+qm_store_foreach_open_purchase (QmStore             *self,
+                                QmOpenPurchaseFunc   func,
+                                gpointer             user_data,
+                                GError             **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) totals = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  int rc;
+
+  g_return_val_if_fail (QM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  stmt = qm_store_prepare (self, open_purchase_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  totals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *sku = (const char *) sqlite3_column_text (stmt, 1);
+      gint64 open = sqlite3_column_int64 (stmt, 2);
+      gint64 *total;
+
+      if (open <= 0 || sku == NULL)
+        continue;
+      total = g_hash_table_lookup (totals, sku);
+      if (total == NULL)
+        {
+          total = g_new0 (gint64, 1);
+          g_hash_table_insert (totals, g_strdup (sku), total);
+        }
+      *total = MIN (*total + open, QM_PLAN_QUANTITY_MAX);
+    }
+  if (rc != SQLITE_DONE)
+    return qm_store_set_error (self, rc, _("Could not read what is on order"), error);
+
+  g_hash_table_iter_init (&iter, totals);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    func (key, *(gint64 *) value, user_data);
+
+  return TRUE;
 }

@@ -247,4 +247,13 @@ GPtrArray  *qm_store_plan_get_orders  (QmStore             *self,
 gint64      qm_store_plan_get_latest  (QmStore             *self,
                                        GError             **error);
 
+typedef void (*QmOpenPurchaseFunc) (const char *sku,
+                                    gint64      quantity,
+                                    gpointer    user_data);
+
+gboolean    qm_store_foreach_open_purchase (QmStore            *self,
+                                            QmOpenPurchaseFunc  func,
+                                            gpointer            user_data,
+                                            GError            **error);
+
 G_END_DECLS
